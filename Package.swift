@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// CallGuard: replay signalling captures, screen every call setup, measure the result.
+/// One library target per layer (see README "Architecture"); the `callguard` CLI on top.
+let package = Package(
+    name: "CallGuard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "callguard", targets: ["callguard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0",
+                 traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Bytes on the wire: capture files, link layers, IP, tunnels, UDP/TCP, SIP parsing.
+        .target(name: "Wire", dependencies: ["CPcap"]),
+        // Telephone numbers: E.164 normalisation of SIP/tel user parts.
+        .target(name: "Numbering"),
+        // Messages to calls: dialog state machine, bounded call table.
+        .target(name: "Calls", dependencies: ["Wire", "Numbering"]),
+        // Number sets consulted at call setup.
+        .target(name: "Blocklist", dependencies: ["Numbering"]),
+        // The replay pipeline: decode, track, screen, emit verdicts, measure latency.
+        .target(name: "Engine", dependencies: [
+            "Wire", "Calls", "Blocklist", "Numbering",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // Reports over engine runs (the replay summary for now).
+        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls"]),
+        .executableTarget(name: "callguard", dependencies: [
+            "Engine", "Harness", "Wire", "Blocklist", "Numbering",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Builds frames and writes classic pcap files: for tests, benchmarks and the demo trace.
+        .target(name: "PacketCrafting"),
+        .executableTarget(name: "demo-trace", dependencies: ["PacketCrafting"]),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting"]),
+        .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
+        .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
+        .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Engine"]),
+        .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
+
+        .executableTarget(
+            name: "ReplayBenchmarks",
+            dependencies: [
+                "Wire", "Engine", "Blocklist", "Numbering", "PacketCrafting", "CPcap",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/ReplayBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,281 @@
+import Numbering
+import Wire
+
+/// Limits and timers of call tracking.
+public struct CallTrackerConfiguration: Sendable {
+    /// A call with no final answer this long after its INVITE times out.
+    public var setupTimeout: Nanoseconds = 180_000_000_000
+    /// An answered call with no BYE this long after its answer times out.
+    public var maxHoldingTime: Nanoseconds = 4 * 3600 * 1_000_000_000
+    /// How long an ended dialog is remembered, so that retransmissions and late
+    /// messages do not look like new calls (RFC 3261 Timer D / 64*T1).
+    public var linger: Nanoseconds = 32_000_000_000
+    /// Dialogs kept at most; past it, the one with the nearest deadline is evicted.
+    public var capacity = 1_000_000
+
+    public init() {}
+}
+
+/// Counts of what call tracking saw.
+public struct CallStatistics: Sendable, Equatable {
+    public var total = 0
+    /// Indexed by `CallOutcome.rawValue`; filled as calls end (and at `finish`).
+    public var outcomes = [Int](repeating: 0, count: CallOutcome.allCases.count)
+    public var invitesRetransmitted = 0
+    public var reInvites = 0
+    /// In-dialog requests or responses that matched no known dialog (the capture
+    /// started mid-call, or the dialog was evicted).
+    public var unmatched = 0
+    /// Dialogs pushed out because the table was full.
+    public var evicted = 0
+    /// Dialogs in the table now.
+    public var active = 0
+
+    public init() {}
+
+    public subscript(_ outcome: CallOutcome) -> Int { outcomes[Int(outcome.rawValue)] }
+}
+
+/// Everything remembered about one call.
+public struct CallRecord: Sendable {
+    public var key: UInt64
+    public var callIDKey: UInt64
+    public var state: DialogState
+    public var caller: PhoneNumber?
+    public var callee: PhoneNumber?
+    public var inviteCSeq: UInt32
+    public var setupTime: Nanoseconds
+    public var ringTime: Nanoseconds = 0
+    public var answerTime: Nanoseconds = 0
+    public var endTime: Nanoseconds = 0
+    public var finalStatus = 0
+    var deadline: Nanoseconds = 0
+    var generation: UInt32 = 0
+
+    /// Seconds of conversation (answer to BYE), when both were seen.
+    public var talkDuration: Nanoseconds? {
+        answerTime > 0 && endTime > answerTime ? endTime - answerTime : nil
+    }
+}
+
+/// What one message did to the calls.
+public enum TrackResult {
+    /// Not part of an INVITE dialog we follow (REGISTER, OPTIONS, retransmissions...).
+    case none
+    /// An initial INVITE: a new call to screen now.
+    case setup(CallSetup)
+    /// An existing call changed state.
+    case updated(CallRecord)
+}
+
+/// Turns SIP messages into calls: one dialog state machine per call (Call-ID plus From
+/// tag), timers driven by trace time, and a table bounded by `capacity` whose entries
+/// leave after their deadline, so memory stays flat on endless input.
+public final class CallTracker {
+    public let configuration: CallTrackerConfiguration
+    public let normalizer: NumberNormalizer
+    public private(set) var statistics = CallStatistics()
+    private var slots: [CallRecord] = []
+    private var free: [Int32] = []
+    private var index: [UInt64: Int32] = [:]
+    /// Call-ID alone to the latest dialog with it, for peers that mangle tags.
+    private var byCallID: [UInt64: Int32] = [:]
+    private var deadlines = DeadlineQueue()
+    private var now: Nanoseconds = 0
+
+    public init(configuration: CallTrackerConfiguration = CallTrackerConfiguration(),
+                normalizer: NumberNormalizer = NumberNormalizer()) {
+        self.configuration = configuration
+        self.normalizer = normalizer
+    }
+
+    /// Feeds one well-formed SIP message.
+    public func track(_ m: SIPMessage, _ context: MessageContext) -> TrackResult {
+        advance(to: context.timestamp)
+        let fromKey = DialogKey.of(m, callID: m.callID, tag: m.from.tag)
+        let isInitialInvite = m.isRequest && m.method == .invite && m.to.tag.isEmpty
+
+        if let slot = index[fromKey] ?? lookupOther(m, fromKey: fromKey) {
+            return apply(m, slot: Int(slot), isInitialInvite: isInitialInvite)
+        }
+        guard m.isRequest && m.method == .invite else {
+            if m.cseqMethod == .invite || m.method == .bye || m.method == .cancel || m.method == .ack {
+                statistics.unmatched += 1
+            }
+            return .none
+        }
+        guard isInitialInvite else {
+            statistics.reInvites += 1
+            statistics.unmatched += 1
+            return .none
+        }
+        let caller = CallParty.caller(of: m, normalizer)
+        let callee = CallParty.callee(of: m, normalizer)
+        let slot = insert(CallRecord(key: fromKey, callIDKey: DialogKey.hash(m.slice(m.callID)), state: .calling,
+                                     caller: caller.number, callee: callee.number,
+                                     inviteCSeq: m.cseqNumber, setupTime: context.timestamp))
+        schedule(slot, at: context.timestamp + configuration.setupTimeout)
+        statistics.total += 1
+        return .setup(CallSetup(message: m, context: context, caller: caller, callee: callee, dialogKey: fromKey))
+    }
+
+    /// Ends the input: every call still open is counted by the state it is in.
+    public func finish() {
+        for slot in index.values where !slots[Int(slot)].state.isTerminated {
+            statistics.outcomes[Int(slots[Int(slot)].state.outcomeAtEnd.rawValue)] += 1
+        }
+        slots.removeAll()
+        free.removeAll()
+        index.removeAll()
+        byCallID.removeAll()
+        deadlines.removeAll()
+        statistics.active = 0
+    }
+
+    /// The record of an active call, by its dialog key (for tests and tools).
+    public func record(forKey key: UInt64) -> CallRecord? {
+        index[key].map { slots[Int($0)] }
+    }
+
+    // MARK: - Matching and transitions
+
+    private func lookupOther(_ m: SIPMessage, fromKey: UInt64) -> Int32? {
+        if !m.to.tag.isEmpty, let s = index[DialogKey.of(m, callID: m.callID, tag: m.to.tag)] { return s }
+        // A new initial INVITE must not be glued to another dialog by Call-ID alone.
+        if m.isRequest && m.method == .invite && m.to.tag.isEmpty { return nil }
+        return byCallID[DialogKey.hash(m.slice(m.callID))]
+    }
+
+    private func apply(_ m: SIPMessage, slot: Int, isInitialInvite: Bool) -> TrackResult {
+        var r = slots[slot]
+        let before = r.state
+        let event: DialogEvent?
+        if m.isRequest {
+            switch m.method {
+            case .invite:
+                if isInitialInvite && m.cseqNumber > r.inviteCSeq, case .challenged = r.state {
+                    r.inviteCSeq = m.cseqNumber
+                    event = .reattempt
+                } else if isInitialInvite {
+                    statistics.invitesRetransmitted += 1
+                    event = nil
+                } else {
+                    statistics.reInvites += 1
+                    event = nil
+                }
+            case .ack: event = .ack
+            case .bye: event = .bye
+            case .cancel: event = .cancel
+            default: event = nil
+            }
+        } else if m.cseqMethod == .invite && m.cseqNumber >= r.inviteCSeq {
+            switch m.statusCode {
+            case 100..<200: event = .provisional(m.statusCode)
+            case 200..<300: event = .success
+            default: event = .failure(m.statusCode)
+            }
+        } else {
+            event = nil  // responses to BYE/CANCEL/re-INVITE change nothing we track
+        }
+        guard let event else { return .none }
+        let after = before.next(event)
+        guard after != before else { return .none }
+        let t = now
+        r.state = after
+        switch (before, after) {
+        case (_, .ringing) where r.ringTime == 0:
+            r.ringTime = t
+        case (_, .answered):
+            r.answerTime = t
+            r.deadline = t + configuration.maxHoldingTime
+        case (_, .challenged(let code)):
+            r.finalStatus = code
+        case (_, .calling):
+            r.deadline = t + configuration.setupTimeout
+        default:
+            break
+        }
+        if case .terminated(let outcome) = after {
+            r.endTime = t
+            if !m.isRequest { r.finalStatus = m.statusCode }
+            r.deadline = t + configuration.linger
+            statistics.outcomes[Int(outcome.rawValue)] += 1
+        }
+        let rescheduled = r.deadline != slots[slot].deadline
+        slots[slot] = r
+        if rescheduled { schedule(slot, at: r.deadline) }
+        return .updated(r)
+    }
+
+    // MARK: - Table and timers
+
+    private func insert(_ record: CallRecord) -> Int {
+        if index.count >= configuration.capacity { evictNearestDeadline() }
+        var r = record
+        let slot: Int
+        if let f = free.popLast() {
+            slot = Int(f)
+            r.generation = slots[slot].generation &+ 1
+            slots[slot] = r
+        } else {
+            slot = slots.count
+            slots.append(r)
+        }
+        index[r.key] = Int32(slot)
+        byCallID[r.callIDKey] = Int32(slot)
+        statistics.active = index.count
+        return slot
+    }
+
+    private func schedule(_ slot: Int, at deadline: Nanoseconds) {
+        slots[slot].deadline = deadline
+        deadlines.push(.init(deadline: deadline, slot: Int32(slot), generation: slots[slot].generation))
+    }
+
+    /// Moves trace time forward, firing every deadline that has passed.
+    private func advance(to t: Nanoseconds) {
+        if t > now { now = t }
+        while let top = deadlines.top, top.deadline <= now {
+            _ = deadlines.pop()
+            expire(top)
+        }
+    }
+
+    /// Handles one deadline: a live call times out; an ended one is forgotten.
+    private func expire(_ e: DeadlineQueue.Entry) {
+        let slot = Int(e.slot)
+        guard slot < slots.count, slots[slot].generation == e.generation, slots[slot].deadline == e.deadline,
+              index[slots[slot].key] == e.slot else { return }
+        if slots[slot].state.isTerminated {
+            remove(slot)
+        } else {
+            slots[slot].state = .terminated(.timedOut)
+            slots[slot].endTime = e.deadline
+            statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
+            schedule(slot, at: e.deadline + configuration.linger)
+        }
+    }
+
+    private func evictNearestDeadline() {
+        while let e = deadlines.pop() {
+            let slot = Int(e.slot)
+            guard slot < slots.count, slots[slot].generation == e.generation, slots[slot].deadline == e.deadline,
+                  index[slots[slot].key] == e.slot else { continue }
+            if !slots[slot].state.isTerminated {
+                statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
+            }
+            statistics.evicted += 1
+            remove(slot)
+            return
+        }
+    }
+
+    private func remove(_ slot: Int) {
+        let r = slots[slot]
+        index[r.key] = nil
+        if byCallID[r.callIDKey] == Int32(slot) { byCallID[r.callIDKey] = nil }
+        slots[slot].generation &+= 1
+        free.append(Int32(slot))
+        statistics.active = index.count
+    }
+}

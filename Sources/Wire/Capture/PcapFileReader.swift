@@ -1,0 +1,89 @@
+import CPcap
+
+/// Reads one pcap or pcapng file (or standard input, `-`) through libpcap, with
+/// nanosecond timestamps and an optional BPF filter.
+///
+/// A file cut off mid-packet ends the reader early with `truncation` set: every whole
+/// packet before the cut has been returned. Any other read error ends it with
+/// `readError` set.
+public final class PcapFileReader {
+    public let path: String
+    public let linkType: LinkType
+    /// Set when the file ended inside a packet (e.g. `tcpdump` killed hard).
+    public private(set) var truncation: String?
+    /// Set when libpcap failed mid-file for another reason.
+    public private(set) var readError: String?
+    private var handle: OpaquePointer?
+
+    /// Opens `path`; throws a `CaptureError` naming the file and the problem.
+    public init(path: String, filter: String? = nil) throws {
+        self.path = path
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        guard let h = pcap_open_offline_with_tstamp_precision(
+            path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf)
+        else {
+            let message = errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw CaptureError(path: path, problem: Self.explain(message))
+        }
+        handle = h
+        linkType = LinkType(rawValue: pcap_datalink(h))
+        if let filter {
+            var program = bpf_program()
+            if pcap_compile(h, &program, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 {
+                let message = String(cString: pcap_geterr(h))
+                pcap_close(h)
+                handle = nil
+                throw CaptureError(path: path, problem: "bad filter '\(filter)': \(message)")
+            }
+            defer { pcap_freecode(&program) }
+            if pcap_setfilter(h, &program) != 0 {
+                let message = String(cString: pcap_geterr(h))
+                pcap_close(h)
+                handle = nil
+                throw CaptureError(path: path, problem: "cannot apply filter '\(filter)': \(message)")
+            }
+        }
+    }
+
+    deinit {
+        if let handle { pcap_close(handle) }
+    }
+
+    /// The next packet, or nil at the end (or at a truncation / read error).
+    /// The returned bytes are valid until the next call.
+    @inline(__always)
+    public func next() -> (timestamp: Nanoseconds, bytes: UnsafeRawBufferPointer, originalLength: Int)? {
+        guard let handle else { return nil }
+        var header: UnsafeMutablePointer<pcap_pkthdr>?
+        var data: UnsafePointer<UInt8>?
+        let rc = pcap_next_ex(handle, &header, &data)
+        if rc == 1, let header, let data {
+            let h = header.pointee
+            let ts = Int64(h.ts.tv_sec) &* 1_000_000_000 &+ Int64(h.ts.tv_usec)
+            return (ts, UnsafeRawBufferPointer(start: data, count: Int(h.caplen)), Int(h.len))
+        }
+        if rc == -1 {
+            let message = String(cString: pcap_geterr(handle))
+            if message.contains("truncated") {
+                truncation = message
+            } else {
+                readError = message
+            }
+        }
+        pcap_close(handle)
+        self.handle = nil
+        return nil
+    }
+
+    /// Turns libpcap's open errors into something a user can act on.
+    private static func explain(_ message: String) -> String {
+        if message.contains("No such file") { return "no such file" }
+        if message.contains("Permission denied") { return "permission denied" }
+        if message.contains("Is a directory") { return "is a directory, not a capture file" }
+        if message.contains("unknown file format") || message.contains("bad dump file format") {
+            return "not a pcap or pcapng capture (\(message))"
+        }
+        if message.contains("truncated") { return "not a complete capture file (\(message))" }
+        return message
+    }
+}

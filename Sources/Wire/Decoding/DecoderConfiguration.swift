@@ -1,0 +1,29 @@
+/// Tunables of the packet decoder; the defaults suit replaying field captures.
+public struct DecoderConfiguration: Sendable {
+    /// Ports where a payload that is not SIP counts as malformed rather than skipped
+    /// (`--decode-as udp:PORT=sip` adds to these). SIP is recognised on every port.
+    public var sipUDPPorts: Set<UInt16> = [5060]
+    public var sipTCPPorts: Set<UInt16> = [5060]
+    /// Pending fragmented datagrams kept at most, and how long one may wait for its rest.
+    public var maxPendingDatagrams = 4096
+    public var fragmentTimeout: Nanoseconds = 30_000_000_000
+    /// TCP streams tracked at most, and how long an idle one is kept.
+    public var maxTCPStreams = 65_536
+    public var tcpIdleTimeout: Nanoseconds = 300_000_000_000
+    /// How many tunnel layers (IP-in-IP, GRE) are followed.
+    public var maxTunnelDepth = 4
+
+    public init() {}
+}
+
+/// Where a SIP message came from: the frame that completed it and its addresses.
+public struct MessageContext: Sendable {
+    public enum Transport: UInt8, Sendable { case udp, tcp }
+    public var frame = 0
+    public var timestamp: Nanoseconds = 0
+    public var source = Endpoint(address: .unspecified, port: 0)
+    public var destination = Endpoint(address: .unspecified, port: 0)
+    public var transport = Transport.udp
+
+    public init() {}
+}

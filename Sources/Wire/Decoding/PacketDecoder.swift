@@ -1,0 +1,59 @@
+/// Decodes captured packets down to SIP messages and accounts for every packet.
+///
+/// The replay hot path: bytes are read in place, the fragment and TCP tables reuse
+/// their buffers, and the one `SIPMessage` is refilled for every message, so a packet
+/// that is not fragmented and not split across TCP segments costs no allocation.
+/// Each decoded message is handed to `emit` together with its `MessageContext`; its
+/// bytes are valid only during that call.
+public final class PacketDecoder {
+    public typealias Emit = (SIPMessage, MessageContext) -> Void
+
+    public let configuration: DecoderConfiguration
+    public internal(set) var counters = DecodeCounters()
+    var fragments: FragmentReassembler
+    var streams: TCPStreamTable
+    var message = SIPMessage()
+    var context = MessageContext()
+    /// Fragments resolved by the packet being decoded, counted with its disposition.
+    var resolvedFragments = 0
+    /// The SIP outcome of the packet being decoded (first malformed message wins).
+    var sipDisposition: PacketDisposition?
+
+    public init(configuration: DecoderConfiguration = DecoderConfiguration()) {
+        self.configuration = configuration
+        fragments = FragmentReassembler(capacity: configuration.maxPendingDatagrams, timeout: configuration.fragmentTimeout)
+        streams = TCPStreamTable(capacity: configuration.maxTCPStreams, idleTimeout: configuration.tcpIdleTimeout)
+    }
+
+    /// Decodes one packet, calling `emit` for each SIP message it completes, and
+    /// counts the packet. Returns what became of it.
+    @discardableResult
+    public func decode(_ packet: CapturedPacket, emit: Emit) -> PacketDisposition {
+        counters.read += 1
+        context.frame = packet.frame
+        context.timestamp = packet.timestamp
+        resolvedFragments = 0
+        let disposition = link(packet.linkType, packet.bytes, emit: emit)
+        counters.account(disposition)
+        if resolvedFragments > 0 {
+            // The earlier fragments of a completed datagram share its fate.
+            counters.pending -= resolvedFragments
+            counters.account(disposition == .pending ? .signalling : disposition, packets: resolvedFragments)
+        }
+        return disposition
+    }
+
+    /// Ends the input: fragments still waiting can never complete.
+    public func finish() {
+        let held = fragments.flush()
+        if held > 0 { expire(held) }
+        counters.layers[LayerCounter.tcpFlowsEvicted.rawValue] = streams.evicted
+    }
+
+    /// Counts `packets` held fragments of a dropped datagram as malformed.
+    func expire(_ packets: Int) {
+        counters.pending -= packets
+        counters.account(.malformed(.ipFragmentIncomplete), packets: packets)
+        counters.bump(.ipFragmentsExpired, by: packets)
+    }
+}

@@ -1,0 +1,134 @@
+/// Why a packet (or a SIP message inside it) was malformed. The raw names are stable:
+/// they appear as keys of `malformed_by_reason` in the run summary.
+public enum MalformedReason: Int, CaseIterable, Sendable {
+    case linkTruncated
+    case ipv4BadHeader
+    case ipv4Truncated
+    case ipv6Truncated
+    case ipExtensionHeaderTruncated
+    case ipFragmentIncomplete
+    case ipFragmentBadOffset
+    case ipFragmentTableFull
+    case tunnelTruncated
+    case udpTruncated
+    case tcpTruncated
+    case tcpStreamGap
+    case sipGarbageOnSIPPort
+    case sipTruncatedHeaders
+    case sipBadStartLine
+    case sipHeaderTooLong
+    case sipBadContentLength
+    case sipMissingCallID
+    case sipMissingFromOrTo
+    case sipBadCSeq
+    case sipMessageTooLarge
+
+    public var name: String {
+        switch self {
+        case .linkTruncated: "link_truncated"
+        case .ipv4BadHeader: "ipv4_bad_header"
+        case .ipv4Truncated: "ipv4_truncated"
+        case .ipv6Truncated: "ipv6_truncated"
+        case .ipExtensionHeaderTruncated: "ip_extension_header_truncated"
+        case .ipFragmentIncomplete: "ip_fragment_incomplete"
+        case .ipFragmentBadOffset: "ip_fragment_bad_offset"
+        case .ipFragmentTableFull: "ip_fragment_table_full"
+        case .tunnelTruncated: "tunnel_truncated"
+        case .udpTruncated: "udp_truncated"
+        case .tcpTruncated: "tcp_truncated"
+        case .tcpStreamGap: "tcp_stream_gap"
+        case .sipGarbageOnSIPPort: "sip_garbage_on_sip_port"
+        case .sipTruncatedHeaders: "sip_truncated_headers"
+        case .sipBadStartLine: "sip_bad_start_line"
+        case .sipHeaderTooLong: "sip_header_too_long"
+        case .sipBadContentLength: "sip_bad_content_length"
+        case .sipMissingCallID: "sip_missing_call_id"
+        case .sipMissingFromOrTo: "sip_missing_from_or_to"
+        case .sipBadCSeq: "sip_bad_cseq"
+        case .sipMessageTooLarge: "sip_message_too_large"
+        }
+    }
+}
+
+/// Why a well-formed packet carried no signalling this engine handles.
+public enum SkipReason: Int, CaseIterable, Sendable {
+    case unsupportedLinkType
+    case notIP
+    case otherIPProtocol
+    case udpNotSIP
+    case tcpNotSIP
+    case tcpNoPayload
+    /// SCTP (SIP or SIGTRAN): a later issue decodes it.
+    case sctp
+    /// HEP/EEP encapsulation: a later issue decodes it.
+    case hep
+    /// GTP-U tunnels: a later issue decodes them.
+    case gtp
+    /// SIP over WebSocket: a later issue decodes it.
+    case webSocket
+
+    public var name: String {
+        switch self {
+        case .unsupportedLinkType: "unsupported_link_type"
+        case .notIP: "not_ip"
+        case .otherIPProtocol: "other_ip_protocol"
+        case .udpNotSIP: "udp_not_sip"
+        case .tcpNotSIP: "tcp_not_sip"
+        case .tcpNoPayload: "tcp_no_payload"
+        case .sctp: "sctp_not_yet_decoded"
+        case .hep: "hep_not_yet_decoded"
+        case .gtp: "gtp_not_yet_decoded"
+        case .webSocket: "websocket_not_yet_decoded"
+        }
+    }
+}
+
+/// Things counted per layer on the way down; they explain the three totals.
+public enum LayerCounter: Int, CaseIterable, Sendable {
+    case ethernet, vlanTags, pppoe, ppp, linuxCooked, loopback, rawIP
+    case ipv4, ipv6, ipInIP, gre, erspan
+    case ipFragments, ipDatagramsReassembled, ipFragmentsExpired
+    case udp, tcp
+    case tcpSegmentsSIP, tcpRetransmissions, tcpOutOfOrder, tcpFlowsEvicted, tcpMessagesSpanningSegments
+    case sipMessages, sipKeepalives, sipOverUDP, sipOverTCP
+
+    public var name: String {
+        switch self {
+        case .ethernet: "ethernet"
+        case .vlanTags: "vlan_tags"
+        case .pppoe: "pppoe"
+        case .ppp: "ppp"
+        case .linuxCooked: "linux_cooked"
+        case .loopback: "loopback"
+        case .rawIP: "raw_ip"
+        case .ipv4: "ipv4"
+        case .ipv6: "ipv6"
+        case .ipInIP: "ip_in_ip"
+        case .gre: "gre"
+        case .erspan: "erspan"
+        case .ipFragments: "ip_fragments"
+        case .ipDatagramsReassembled: "ip_datagrams_reassembled"
+        case .ipFragmentsExpired: "ip_fragments_expired"
+        case .udp: "udp"
+        case .tcp: "tcp"
+        case .tcpSegmentsSIP: "tcp_segments_sip"
+        case .tcpRetransmissions: "tcp_retransmissions"
+        case .tcpOutOfOrder: "tcp_out_of_order"
+        case .tcpFlowsEvicted: "tcp_flows_evicted"
+        case .tcpMessagesSpanningSegments: "tcp_messages_spanning_segments"
+        case .sipMessages: "sip_messages"
+        case .sipKeepalives: "sip_keepalives"
+        case .sipOverUDP: "sip_over_udp"
+        case .sipOverTCP: "sip_over_tcp"
+        }
+    }
+}
+
+/// What became of one packet. `pending` means it is held (an IP fragment waiting for
+/// the rest of its datagram) and will be counted when the datagram completes or expires.
+public enum PacketDisposition: Equatable, Sendable {
+    case signalling
+    case skipped(SkipReason)
+    case malformed(MalformedReason)
+    case pending
+}

@@ -1,0 +1,75 @@
+/// Per-direction TCP stream state, enough to frame SIP messages from a byte stream:
+/// the next expected sequence number, bytes not yet framed, a few out-of-order
+/// segments, and what the stream carries. Bounded: idle flows are evicted and the
+/// number of flows is capped.
+final class TCPStreamTable {
+    struct Key: Hashable {
+        var source: IPAddress
+        var destination: IPAddress
+        var sourcePort: UInt16
+        var destinationPort: UInt16
+    }
+
+    enum Content { case unknown, sip, webSocket, other }
+
+    final class Stream {
+        var nextSeq: UInt32
+        var content = Content.unknown
+        /// Stream bytes received in order but not yet framed into a message.
+        var buffer: [UInt8] = []
+        /// Segments that arrived ahead of `nextSeq`, kept until the gap fills.
+        var ahead: [(seq: UInt32, bytes: [UInt8])] = []
+        var lastSeen: Nanoseconds
+
+        init(nextSeq: UInt32, now: Nanoseconds) {
+            self.nextSeq = nextSeq
+            self.lastSeen = now
+        }
+
+        var aheadBytes: Int { ahead.reduce(0) { $0 + $1.bytes.count } }
+    }
+
+    let capacity: Int
+    let idleTimeout: Nanoseconds
+    static let maxAheadSegments = 16
+    static let maxAheadBytes = 128 * 1024
+    private var streams: [Key: Stream] = [:]
+    private var nextSweep: Nanoseconds = .min
+    private(set) var evicted = 0
+
+    init(capacity: Int, idleTimeout: Nanoseconds) {
+        self.capacity = capacity
+        self.idleTimeout = idleTimeout
+    }
+
+    var count: Int { streams.count }
+
+    /// The stream for `key`, created (starting at `seq`) when new.
+    @inline(__always)
+    func stream(_ key: Key, seq: UInt32, now: Nanoseconds) -> Stream {
+        if let s = streams[key] {
+            s.lastSeen = now
+            return s
+        }
+        sweep(now: now)
+        if streams.count >= capacity, let oldest = streams.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
+            streams[oldest.key] = nil
+            evicted += 1
+        }
+        let s = Stream(nextSeq: seq, now: now)
+        streams[key] = s
+        return s
+    }
+
+    func remove(_ key: Key) { streams[key] = nil }
+
+    /// Evicts streams idle longer than the timeout (checked at most every 10 s of trace time).
+    func sweep(now: Nanoseconds) {
+        guard now >= nextSweep else { return }
+        nextSweep = now + 10_000_000_000
+        for (key, s) in streams where now - s.lastSeen > idleTimeout {
+            streams[key] = nil
+            evicted += 1
+        }
+    }
+}

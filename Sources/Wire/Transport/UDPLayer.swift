@@ -1,0 +1,47 @@
+/// UDP: one datagram, at most one SIP message (or a CRLF keepalive).
+extension PacketDecoder {
+    func udp(_ p: UnsafeRawBufferPointer, _ source: IPAddress, _ destination: IPAddress, emit: Emit) -> PacketDisposition {
+        guard p.count >= 8 else { return .malformed(.udpTruncated) }
+        let sourcePort = p.be16(0)
+        let destinationPort = p.be16(2)
+        let length = Int(p.be16(4))
+        guard length >= 8, length <= p.count else { return .malformed(.udpTruncated) }
+        counters.bump(.udp)
+        let payload = p.slice(8, length)
+        context.source = Endpoint(address: source, port: sourcePort)
+        context.destination = Endpoint(address: destination, port: destinationPort)
+        context.transport = .udp
+
+        if sourcePort == 2152 || destinationPort == 2152 { return .skipped(.gtp) }
+        if payload.matches("HEP3", at: 0)
+            || ((destinationPort == 9060 || sourcePort == 9060) && payload.count > 2 && (payload[0] == 1 || payload[0] == 2)) {
+            return .skipped(.hep)
+        }
+        switch SIPParser.recognize(payload) {
+        case .sip:
+            counters.bump(.sipOverUDP)
+            return deliver(payload, isStream: false, emit: emit)
+        case .keepalive:
+            counters.bump(.sipKeepalives)
+            return .signalling
+        case .needMore, .notSIP:
+            if payload.count > 0
+                && (configuration.sipUDPPorts.contains(destinationPort) || configuration.sipUDPPorts.contains(sourcePort)) {
+                return .malformed(.sipGarbageOnSIPPort)
+            }
+            return .skipped(.udpNotSIP)
+        }
+    }
+
+    /// Parses one framed message and hands it out; returns the packet's disposition.
+    @inline(__always)
+    func deliver(_ bytes: UnsafeRawBufferPointer, isStream: Bool, emit: Emit) -> PacketDisposition {
+        guard SIPParser.parse(bytes, into: &message, isStream: isStream) else {
+            return .malformed(.sipBadStartLine)
+        }
+        counters.bump(.sipMessages)
+        emit(message, context)
+        if let defect = message.defect { return .malformed(defect) }
+        return .signalling
+    }
+}
