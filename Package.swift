@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         // Reports over engine runs (the replay summary for now).
-        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls"]),
+        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Numbering"]),
         .executableTarget(name: "callguard", dependencies: [
             "Engine", "Harness", "Wire", "Blocklist", "Numbering",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -59,7 +59,11 @@ public final class PcapFileReader {
         let rc = pcap_next_ex(handle, &header, &data)
         if rc == 1, let header, let data {
             let h = header.pointee
-            let ts = Int64(h.ts.tv_sec) &* 1_000_000_000 &+ Int64(h.ts.tv_usec)
+            // Classic pcap stores seconds as an unsigned 32-bit field; libpcap hands them
+            // over sign-extended, so times past 2038 come out negative. Read them unsigned.
+            var seconds = Int64(h.ts.tv_sec)
+            if seconds < 0 && seconds >= -(1 << 31) { seconds += 1 << 32 }
+            let ts = seconds &* 1_000_000_000 &+ Int64(h.ts.tv_usec)
             return (ts, UnsafeRawBufferPointer(start: data, count: Int(h.caplen)), Int(h.len))
         }
         if rc == -1 {

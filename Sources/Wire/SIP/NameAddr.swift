@@ -50,6 +50,11 @@ public struct NameAddr: Sendable, Equatable {
             i += 1
         }
 
+        if angle < 0 {
+            // Broken quoting (e.g. `\"name\" <sip:...>` outside a quoted string): take the
+            // first '<' as peers such as Wireshark do.
+            angle = b.firstIndex(of: ASCII.lessThan, from: s, to: e) ?? -1
+        }
         let paramsStart: Int
         if angle >= 0 {
             var ds = s, de = angle

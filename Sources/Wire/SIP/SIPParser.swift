@@ -9,7 +9,7 @@ public enum SIPParser {
     /// message malformed (`sip_header_too_long`): real stacks cap lines too.
     public static let maxHeaderLine = 16 * 1024
     /// Largest message accepted on a stream before giving up on the flow's framing.
-    public static let maxStreamMessage = 64 * 1024
+    public static let maxStreamMessage = 256 * 1024
 
     public enum Recognition: Equatable {
         /// Starts with a SIP request or status line.
@@ -62,6 +62,8 @@ public enum SIPParser {
         case message(skip: Int, length: Int)
         /// Only keepalive CR/LF bytes: drop `skip` bytes.
         case keepalive(skip: Int)
+        /// Longer than `maxStreamMessage`: the next `skip + length` bytes are one message to drop.
+        case oversized(skip: Int, length: Int)
         case invalid(MalformedReason)
     }
 
@@ -92,7 +94,7 @@ public enum SIPParser {
         }
         if contentLength < 0 { contentLength = 0 }
         let total = headerEnd - s + contentLength
-        if total > maxStreamMessage { return .invalid(.sipMessageTooLarge) }
+        if total > maxStreamMessage { return .oversized(skip: s, length: total) }
         if s + total > b.count { return .needMore }
         return .message(skip: s, length: total)
     }
@@ -308,9 +310,10 @@ public enum SIPParser {
         case .diversion:
             if !m.diversion.present { m.diversion = NameAddr.parse(b, s, firstValueEnd(b, s, e)) }
         case .userAgent:
-            if m.userAgent.isEmpty { m.userAgent = ByteRange(start: s, end: e) }
+            // Product strings keep trailing blanks, as Wireshark shows them.
+            if m.userAgent.isEmpty { m.userAgent = ByteRange(start: s, end: end) }
         case .server:
-            if m.server.isEmpty { m.server = ByteRange(start: s, end: e) }
+            if m.server.isEmpty { m.server = ByteRange(start: s, end: end) }
         case .accessNetworkInfo:
             if m.accessNetworkInfo.isEmpty { m.accessNetworkInfo = ByteRange(start: s, end: e) }
         case .contentType:

@@ -84,6 +84,14 @@ extension PacketDecoder {
     private func consume(_ stream: TCPStreamTable.Stream, _ data: UnsafeRawBufferPointer,
                          onSIPPort: Bool, emit: Emit) -> PacketDisposition {
         stream.nextSeq &+= UInt32(truncatingIfNeeded: data.count)
+        var data = data
+        if stream.skipping > 0 {
+            // Inside an oversized message: drop its bytes, keep framing after it.
+            let n = min(stream.skipping, data.count)
+            stream.skipping -= n
+            data = data.dropping(n)
+            if data.count == 0 { return .malformed(.sipMessageTooLarge) }
+        }
         if stream.buffer.isEmpty {
             // Fast path: frame straight from the packet; copy only an incomplete tail.
             let (used, d) = frame(stream, data, spanning: false, onSIPPort: onSIPPort, emit: emit)
@@ -140,6 +148,15 @@ extension PacketDecoder {
                 let d = deliver(rest.slice(skip, skip + length), isStream: true, emit: emit)
                 if case .malformed = d { disposition = d }
                 offset += skip + length
+            case .oversized(let skip, let length):
+                let available = rest.count
+                if skip + length <= available {
+                    offset += skip + length
+                } else {
+                    stream.skipping = skip + length - available
+                    offset = bytes.count
+                }
+                disposition = .malformed(.sipMessageTooLarge)
             case .invalid(let reason):
                 // Framing lost: drop the buffered bytes and look for a start line again.
                 stream.content = .unknown

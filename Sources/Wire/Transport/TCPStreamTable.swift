@@ -20,6 +20,8 @@ final class TCPStreamTable {
         /// Segments that arrived ahead of `nextSeq`, kept until the gap fills.
         var ahead: [(seq: UInt32, bytes: [UInt8])] = []
         var lastSeen: Nanoseconds
+        /// Bytes of an oversized message still to be dropped as they arrive.
+        var skipping = 0
 
         init(nextSeq: UInt32, now: Nanoseconds) {
             self.nextSeq = nextSeq

@@ -1,0 +1,116 @@
+import Calls
+import Numbering
+import Wire
+
+/// Everything a replay is configured with.
+public struct ReplayConfiguration: Sendable {
+    public var decoder = DecoderConfiguration()
+    public var calls = CallTrackerConfiguration()
+    public var numbering = NumberingPlan.china
+
+    public init() {}
+}
+
+/// What a replay measured. The summary formats this; tests read it directly.
+public struct ReplayResult: Sendable {
+    public var packets = DecodeCounters()
+    public var sip = SIPStatistics()
+    public var calls = CallStatistics()
+    /// Indexed by `Verdict.rawValue`.
+    public var verdicts = [Int](repeating: 0, count: Verdict.allCases.count)
+    /// Time from taking a packet to being done with it, for every packet.
+    public var packetLatency = LatencyHistogram()
+    /// Time from taking an INVITE's packet to its verdict.
+    public var setupLatency = LatencyHistogram()
+    public var wallNanoseconds: UInt64 = 0
+    /// Capture files that ended mid-packet, with libpcap's message.
+    public var truncatedFiles: [(path: String, message: String)] = []
+    /// Capture files libpcap failed to read to the end for another reason.
+    public var unreadableFiles: [(path: String, message: String)] = []
+    public var firstTimestamp: Nanoseconds = 0
+    public var lastTimestamp: Nanoseconds = 0
+
+    public init() {}
+
+    public subscript(_ v: Verdict) -> Int { verdicts[Int(v.rawValue)] }
+    public var truncated: Bool { !truncatedFiles.isEmpty }
+
+    public var packetsPerSecond: Double {
+        wallNanoseconds == 0 ? 0 : Double(packets.read) / (Double(wallNanoseconds) / 1e9)
+    }
+}
+
+/// The pipeline: take a packet, decode it, follow its calls, screen each call setup
+/// before the next packet is taken, emit the verdict. Causal by construction: a
+/// verdict depends only on packets before it.
+public final class ReplayEngine {
+    public let configuration: ReplayConfiguration
+    public let decoder: PacketDecoder
+    public let tracker: CallTracker
+    public let screener: any CallScreener
+    public let verdictWriter: VerdictWriter?
+    public private(set) var result = ReplayResult()
+    /// Called after each screened setup (tests and later actions hook in here).
+    public var onVerdict: ((CallSetup, ScreeningDecision) -> Void)?
+
+    public init(configuration: ReplayConfiguration = ReplayConfiguration(),
+                screener: any CallScreener = AllowAllScreener(),
+                verdictWriter: VerdictWriter? = nil) {
+        self.configuration = configuration
+        self.decoder = PacketDecoder(configuration: configuration.decoder)
+        self.tracker = CallTracker(configuration: configuration.calls,
+                                   normalizer: NumberNormalizer(plan: configuration.numbering))
+        self.screener = screener
+        self.verdictWriter = verdictWriter
+    }
+
+    /// Replays every packet of `source`, then closes the books.
+    @discardableResult
+    public func run(_ source: CaptureMerger) -> ReplayResult {
+        let start = MonotonicClock.now()
+        while let packet = source.next() {
+            process(packet)
+        }
+        result.wallNanoseconds = MonotonicClock.now() - start
+        finish()
+        for r in source.readers {
+            if let t = r.truncation { result.truncatedFiles.append((r.path, t)) }
+            if let e = r.readError { result.unreadableFiles.append((r.path, e)) }
+        }
+        return result
+    }
+
+    /// Processes one packet (public so tests and benchmarks can drive the engine).
+    @inline(__always)
+    public func process(_ packet: CapturedPacket) {
+        let taken = MonotonicClock.now()
+        if result.firstTimestamp == 0 { result.firstTimestamp = packet.timestamp }
+        result.lastTimestamp = packet.timestamp
+        decoder.decode(packet) { message, context in
+            self.handle(message, context, taken: taken)
+        }
+        result.packetLatency.record(MonotonicClock.now() &- taken)
+    }
+
+    /// Ends the input: pending fragments and open calls are counted.
+    public func finish() {
+        decoder.finish()
+        tracker.finish()
+        verdictWriter?.flush()
+        result.packets = decoder.counters
+        result.calls = tracker.statistics
+    }
+
+    @inline(__always)
+    private func handle(_ message: SIPMessage, _ context: MessageContext, taken: UInt64) {
+        guard message.defect == nil else { return }  // counted as malformed by the decoder
+        result.sip.count(message)
+        guard case .setup(let call) = tracker.track(message, context) else { return }
+        let decision = screener.screen(call)
+        let latency = MonotonicClock.now() &- taken
+        result.setupLatency.record(latency)
+        result.verdicts[Int(decision.verdict.rawValue)] += 1
+        verdictWriter?.write(call, decision, latency: latency)
+        onVerdict?(call, decision)
+    }
+}

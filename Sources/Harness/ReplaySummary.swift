@@ -1,0 +1,133 @@
+import Calls
+import Engine
+import Wire
+
+/// The replay summary, in the summary contract's shape: every packet read accounted
+/// as signalling, not signalling or malformed (by reason), SIP messages, calls by
+/// outcome, verdicts, speed and per-packet latency.
+public struct ReplaySummary {
+    public let result: ReplayResult
+    public let inputs: [String]
+
+    public init(result: ReplayResult, inputs: [String]) {
+        self.result = result
+        self.inputs = inputs
+    }
+
+    /// The summary as one JSON object (`--summary json`).
+    public var json: JSONValue {
+        let p = result.packets
+        let c = result.calls
+        return .object([
+            ("packets", .object([
+                ("read", .int(p.read)),
+                ("signalling", .int(p.signalling)),
+                ("not_signalling", .int(p.notSignalling)),
+                ("malformed", .int(p.malformed)),
+                ("malformed_by_reason", .object(nonZero(MalformedReason.allCases.map { ($0.name, p[malformed: $0]) }))),
+                ("not_signalling_by_reason", .object(nonZero(SkipReason.allCases.map { ($0.name, p[skipped: $0]) }))),
+                ("accounted", .bool(p.isBalanced && p.pending == 0)),
+                ("layers", .object(nonZero(LayerCounter.allCases.map { ($0.name, p[$0]) }))),
+            ])),
+            ("sip", .object([
+                ("requests", .object(requestCounts.map { ($0.0, .int($0.1)) })),
+                ("responses", .object(responseCounts.map { ($0.0, .int($0.1)) })),
+            ])),
+            ("calls", .object([
+                ("total", .int(c.total)),
+                ("answered", .int(c[.answered])),
+                ("cancelled", .int(c[.cancelled])),
+                ("rejected", .int(c[.rejected])),
+                ("timed_out", .int(c[.timedOut])),
+                ("in_progress", .int(c[.inProgress])),
+                ("retransmitted_invites", .int(c.invitesRetransmitted)),
+                ("re_invites", .int(c.reInvites)),
+                ("unmatched_in_dialog", .int(c.unmatched)),
+                ("evicted", .int(c.evicted)),
+            ])),
+            ("verdicts", .object(Verdict.allCases.map { ($0.name, .int(result[$0])) })),
+            ("run", .object([
+                ("inputs", .array(inputs.map { .string($0) })),
+                ("wall_seconds", .double(rounded(Double(result.wallNanoseconds) / 1e9, 6))),
+                ("packets_per_second", .int(Int(result.packetsPerSecond.rounded()))),
+                ("trace_seconds", .double(rounded(Double(result.lastTimestamp - result.firstTimestamp) / 1e9, 6))),
+            ])),
+            ("latency_ns", latencyObject(result.packetLatency)),
+            ("setup_latency_ns", latencyObject(result.setupLatency)),
+            ("truncated", .bool(result.truncated)),
+            ("truncated_files", .array(result.truncatedFiles.map {
+                .object([("file", .string($0.path)), ("message", .string($0.message))])
+            })),
+        ])
+    }
+
+    /// The human-readable summary (default on stdout).
+    public var text: String {
+        let p = result.packets
+        let c = result.calls
+        var lines: [String] = []
+        lines.append("packets    \(p.read) read = \(p.signalling) signalling + \(p.notSignalling) not signalling + \(p.malformed) malformed"
+                     + (p.isBalanced && p.pending == 0 ? "  (all accounted)" : "  (NOT BALANCED: \(p.pending) pending)"))
+        for r in MalformedReason.allCases where p[malformed: r] > 0 {
+            lines.append("  malformed      \(r.name): \(p[malformed: r])")
+        }
+        for r in SkipReason.allCases where p[skipped: r] > 0 {
+            lines.append("  not signalling \(r.name): \(p[skipped: r])")
+        }
+        let layers = LayerCounter.allCases.filter { p[$0] > 0 }.map { "\($0.name)=\(p[$0])" }
+        if !layers.isEmpty { lines.append("  layers         " + layers.joined(separator: " ")) }
+        lines.append("sip        requests " + requestCounts.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+                     + "; responses " + responseCounts.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+        lines.append("calls      \(c.total) total: \(c[.answered]) answered, \(c[.cancelled]) cancelled, \(c[.rejected]) rejected, "
+                     + "\(c[.timedOut]) timed out, \(c[.inProgress]) in progress")
+        lines.append("verdicts   \(result[.allow]) allow, \(result[.flag]) flag, \(result[.block]) block")
+        let wall = rounded(Double(result.wallNanoseconds) / 1e9, 3)
+        let rate = Int(result.packetsPerSecond.rounded())
+        lines.append("run        \(wall) s wall, \(rate) packets/s")
+        let l = result.packetLatency
+        lines.append("latency    per packet p50=\(l.percentile(50)) p90=\(l.percentile(90)) p99=\(l.percentile(99)) "
+                     + "p99.9=\(l.percentile(99.9)) max=\(l.max) ns")
+        if result.setupLatency.count > 0 {
+            let s = result.setupLatency
+            lines.append("           per setup  p50=\(s.percentile(50)) p99=\(s.percentile(99)) max=\(s.max) ns")
+        }
+        for t in result.truncatedFiles {
+            lines.append("truncated  \(t.path): \(t.message) (everything before the cut was replayed)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var requestCounts: [(String, Int)] {
+        var out: [(String, Int)] = SIPMethod.allCases.compactMap { m in
+            let n = result.sip.requests[Int(m.rawValue)]
+            return n > 0 && m != .other ? (m.name, n) : nil
+        }
+        out += result.sip.otherRequests.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return out
+    }
+
+    private var responseCounts: [(String, Int)] {
+        (1...6).compactMap { result.sip.responses[$0] > 0 ? ("\($0)xx", result.sip.responses[$0]) : nil }
+    }
+
+    private func latencyObject(_ h: LatencyHistogram) -> JSONValue {
+        .object([
+            ("p50", .int(Int(h.percentile(50)))),
+            ("p90", .int(Int(h.percentile(90)))),
+            ("p99", .int(Int(h.percentile(99)))),
+            ("p999", .int(Int(h.percentile(99.9)))),
+            ("max", .int(Int(h.max))),
+            ("count", .int(Int(h.count))),
+        ])
+    }
+
+    private func nonZero(_ pairs: [(String, Int)]) -> [(String, JSONValue)] {
+        pairs.filter { $0.1 > 0 }.map { ($0.0, .int($0.1)) }
+    }
+
+    private func rounded(_ v: Double, _ places: Int) -> Double {
+        var f = 1.0
+        for _ in 0..<places { f *= 10 }
+        return (v * f).rounded() / f
+    }
+}
