@@ -1,0 +1,127 @@
+@testable import Calls
+import PacketCrafting
+import Testing
+import Wire
+
+/// Feeds SIP texts (with trace times in seconds) to a tracker through the real decoder.
+func track(_ messages: [(String, Double)], configuration: CallTrackerConfiguration = CallTrackerConfiguration(),
+           finish: Bool = true, ended: ((CallRecord) -> Void)? = nil) -> (CallTracker, [String]) {
+    let decoder = PacketDecoder()
+    let tracker = CallTracker(configuration: configuration)
+    var setups: [String] = []
+    for (i, (text, t)) in messages.enumerated() {
+        let frame = FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.udp(Array(text.utf8), sourcePort: 5060,
+                                                                             destinationPort: 5060),
+                                                            source: "192.0.2.1", destination: "192.0.2.2", proto: 17))
+        frame.withUnsafeBytes { bytes in
+            decoder.decode(CapturedPacket(frame: i + 1, timestamp: Int64(t * 1e9), linkType: .ethernet, bytes: bytes,
+                                          originalLength: bytes.count)) { m, c in
+                switch tracker.track(m, c) {
+                case .setup(let s): setups.append(m.text(m.callID) + " " + s.caller.text(in: m))
+                case .updated(let r) where r.state.isTerminated: ended?(r)
+                default: break
+                }
+            }
+        }
+    }
+    if finish { tracker.finish() }
+    return (tracker, setups)
+}
+
+@Suite("Call tracking")
+struct CallTrackerTests {
+    let script = SIPCallScript(callID: "c1", caller: "13812345678", callee: "13987654321")
+
+    func timed(_ msgs: [(String, SIPCallScript.Direction, Double)], offset: Double = 0) -> [(String, Double)] {
+        msgs.map { ($0.0, $0.2 + offset) }
+    }
+
+    @Test func answeredCallWithTalkTime() {
+        var records: [CallRecord] = []
+        let (tracker, setups) = track(timed(script.answeredCall(talkSeconds: 30)), ended: { records.append($0) })
+        #expect(setups == ["c1 +8613812345678"])
+        #expect(tracker.statistics.total == 1 && tracker.statistics[.answered] == 1)
+        #expect(records.count == 1)
+        #expect(records.first?.talkDuration == 30_000_000_000)
+        #expect(records.first?.ringTime == 500_000_000)
+        #expect(records.first?.callee?.description == "+8613987654321")
+    }
+
+    @Test func outcomesOfEveryKind() {
+        let calls = timed(script.answeredCall())
+            + timed(SIPCallScript(callID: "c2", caller: "1", callee: "2").cancelledCall(), offset: 1)
+            + timed(SIPCallScript(callID: "c3", caller: "1", callee: "2").rejectedCall(), offset: 2)
+            + [(SIPCallScript(callID: "c4", caller: "1", callee: "2").invite, 3.0)]
+        let (tracker, setups) = track(calls)
+        #expect(setups.count == 4)
+        let s = tracker.statistics
+        #expect(s[.answered] == 1 && s[.cancelled] == 1 && s[.rejected] == 1 && s[.inProgress] == 1)
+    }
+
+    @Test func retransmissionsAndReInvitesAreNotNewCalls() {
+        let reInvite = script.invite.replacingFirst("To: <sip:13987654321@198.51.100.20;user=phone>",
+                                                    with: "To: <sip:13987654321@198.51.100.20;user=phone>;tag=1410948204")
+            .replacingFirst("CSeq: 1 INVITE", with: "CSeq: 3 INVITE")
+        let (tracker, setups) = track([(script.invite, 0), (script.invite, 0.5), (script.ok, 1), (script.ack, 1.1),
+                                       (reInvite, 5)])
+        #expect(setups.count == 1)
+        #expect(tracker.statistics.invitesRetransmitted == 1 && tracker.statistics.reInvites == 1)
+    }
+
+    @Test func byeFromTheCalleeMatchesByToTag() {
+        // The callee hangs up: From and To swap, so the caller's tag is in To.
+        let bye = [
+            "BYE sip:13812345678@192.0.2.10 SIP/2.0",
+            "Via: SIP/2.0/UDP 198.51.100.20;branch=z9hG4bKcalleebye",
+            "From: <sip:13987654321@198.51.100.20;user=phone>;tag=1410948204",
+            "To: <sip:13812345678@192.0.2.10;user=phone>;tag=a73kszlfl",
+            "Call-ID: c1", "CSeq: 1 BYE", "Content-Length: 0", "", "",
+        ].joined(separator: "\r\n")
+        let (tracker, _) = track([(script.invite, 0), (script.ringing, 1), (script.ok, 2), (script.ack, 2.1), (bye, 40)])
+        #expect(tracker.statistics[.answered] == 1 && tracker.statistics.unmatched == 0)
+    }
+
+    @Test func authChallengeThenRetryIsOneCall() {
+        let retry = script.invite.replacingFirst("CSeq: 1 INVITE", with: "CSeq: 2 INVITE")
+        let answer = script.ok.replacingFirst("CSeq: 1 INVITE", with: "CSeq: 2 INVITE")
+        let (tracker, setups) = track([(script.invite, 0), (script.rejected(407, "Proxy Authentication Required"), 0.1),
+                                       (retry, 0.3), (answer, 2)])
+        #expect(setups.count == 1)
+        #expect(tracker.statistics[.answered] == 1 && tracker.statistics[.rejected] == 0)
+    }
+
+    @Test func timeouts() {
+        var config = CallTrackerConfiguration()
+        config.setupTimeout = 10_000_000_000
+        config.maxHoldingTime = 100_000_000_000
+        let unanswered = SIPCallScript(callID: "ring", caller: "1", callee: "2")
+        let held = SIPCallScript(callID: "held", caller: "3", callee: "4")
+        let later = SIPCallScript(callID: "later", caller: "5", callee: "6")
+        let (tracker, _) = track([(unanswered.invite, 0), (unanswered.ringing, 1), (held.invite, 2), (held.ok, 3),
+                                  (held.ack, 3.1), (later.invite, 200)], configuration: config)
+        let s = tracker.statistics
+        #expect(s[.timedOut] == 2)  // "ring" after 10 s, "held" after 100 s without BYE
+        #expect(s[.inProgress] == 1)
+    }
+
+    @Test func memoryStaysBoundedUnderAFloodOfCalls() {
+        var config = CallTrackerConfiguration()
+        config.capacity = 100
+        let invites = (0..<2_000).map { (SIPCallScript(callID: "flood-\($0)", caller: "1381234\($0)", callee: "2").invite,
+                                         Double($0) * 0.001) }
+        let (tracker, setups) = track(invites, configuration: config, finish: false)
+        #expect(setups.count == 2_000)
+        #expect(tracker.statistics.active <= 100)
+        #expect(tracker.statistics.evicted == 1_900)
+        tracker.finish()
+        let s = tracker.statistics
+        #expect(s[.timedOut] + s[.inProgress] == 2_000)
+    }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let r = firstRange(of: target) else { return self }
+        return self[..<r.lowerBound] + replacement + self[r.upperBound...]
+    }
+}
