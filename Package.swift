@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Engine"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness"]),
         .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
 
         .executableTarget(

@@ -105,7 +105,9 @@ public struct DecodeTable {
         return sign + "\(ns.magnitude / 1_000_000_000)." + String(repeating: "0", count: 9 - f.count) + f
     }
 
-    private func clean(_ s: String) -> String {
+    private func clean(_ value: String) -> String {
+        // Values end at a NUL byte, as Wireshark shows strings.
+        let s = value.firstIndex(of: "\0").map { String(value[..<$0]) } ?? value
         guard s.contains(where: { $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return s }
         return String(s.map { $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })
     }

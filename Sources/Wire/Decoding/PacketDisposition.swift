@@ -88,6 +88,8 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
     case ethernet, vlanTags, pppoe, ppp, linuxCooked, loopback, rawIP
     case ipv4, ipv6, ipInIP, gre, erspan
     case ipFragments, ipDatagramsReassembled, ipFragmentsExpired
+    /// IP or UDP length fields larger than what was captured (snap length): decoded as far as captured.
+    case ipLengthBeyondCapture, udpLengthBeyondCapture
     case udp, tcp
     case tcpSegmentsSIP, tcpRetransmissions, tcpOutOfOrder, tcpFlowsEvicted, tcpMessagesSpanningSegments
     case sipMessages, sipKeepalives, sipOverUDP, sipOverTCP
@@ -109,6 +111,8 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
         case .ipFragments: "ip_fragments"
         case .ipDatagramsReassembled: "ip_datagrams_reassembled"
         case .ipFragmentsExpired: "ip_fragments_expired"
+        case .ipLengthBeyondCapture: "ip_length_beyond_capture"
+        case .udpLengthBeyondCapture: "udp_length_beyond_capture"
         case .udp: "udp"
         case .tcp: "tcp"
         case .tcpSegmentsSIP: "tcp_segments_sip"

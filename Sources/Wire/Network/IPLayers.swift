@@ -15,16 +15,23 @@ extension PacketDecoder {
         let ihl = Int(b[0] & 0x0F) * 4
         guard b[0] >> 4 == 4, ihl >= 20 else { return .malformed(.ipv4BadHeader) }
         let totalLength = Int(b.be16(2))
-        guard totalLength >= ihl else { return .malformed(.ipv4BadHeader) }
-        guard b.count >= totalLength else { return .malformed(.ipv4Truncated) }
+        guard totalLength >= ihl, b.count >= ihl else { return .malformed(.ipv4BadHeader) }
         counters.bump(.ipv4)
-        let source = IPAddress(v4: b, at: 12)
-        let destination = IPAddress(v4: b, at: 16)
-        let proto = b[9]
-        let payload = b.slice(ihl, totalLength)  // drops Ethernet padding
         let flagsOffset = b.be16(6)
         let more = flagsOffset & 0x2000 != 0
         let offset = Int(flagsOffset & 0x1FFF) * 8
+        var end = totalLength
+        if b.count < totalLength {
+            // Cut by the snap length (or a bogus length): a fragment cannot be trusted, but a
+            // whole datagram is decoded as far as it was captured, as Wireshark does.
+            guard !more && offset == 0 else { return .malformed(.ipv4Truncated) }
+            counters.bump(.ipLengthBeyondCapture)
+            end = b.count
+        }
+        let source = IPAddress(v4: b, at: 12)
+        let destination = IPAddress(v4: b, at: 16)
+        let proto = b[9]
+        let payload = b.slice(ihl, end)  // drops Ethernet padding
         if more || offset > 0 {
             let key = FragmentReassembler.Key(source: source, destination: destination,
                                               identification: UInt32(b.be16(4)), proto: proto)
@@ -35,9 +42,12 @@ extension PacketDecoder {
 
     func ipv6(_ b: UnsafeRawBufferPointer, depth: Int, emit: Emit) -> PacketDisposition {
         guard b.count >= 40, b[0] >> 4 == 6 else { return .malformed(.ipv6Truncated) }
-        let payloadLength = Int(b.be16(4))
-        guard b.count >= 40 + payloadLength else { return .malformed(.ipv6Truncated) }
+        var payloadLength = Int(b.be16(4))
         counters.bump(.ipv6)
+        if b.count < 40 + payloadLength {
+            counters.bump(.ipLengthBeyondCapture)
+            payloadLength = b.count - 40
+        }
         let source = IPAddress(v6: b, at: 8)
         let destination = IPAddress(v6: b, at: 24)
         var next = b[6]

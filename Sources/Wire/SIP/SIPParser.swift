@@ -27,7 +27,7 @@ public enum SIPParser {
         while s < b.count && (b[s] == ASCII.cr || b[s] == ASCII.lf) { s += 1 }
         if s == b.count { return b.count > 0 ? .keepalive : .needMore }
         let limit = min(b.count, s + 2048)
-        guard let lf = b.firstIndex(of: ASCII.lf, from: s, to: limit) else {
+        guard let lf = firstLineEnd(b, from: s, to: limit) else {
             // A status line we can already see is enough.
             if b.matches("SIP/2.0 ", at: s) { return .sip }
             return limit == b.count && b.count - s < 2048 && plausiblePrefix(b, s) ? .needMore : .notSIP
@@ -35,6 +35,15 @@ public enum SIPParser {
         var e = lf
         if e > s && b[e - 1] == ASCII.cr { e -= 1 }
         return isStartLine(b, s, e) ? .sip : .notSIP
+    }
+
+    /// The LF ending the start line, or a bare CR when one comes first (Wireshark
+    /// accepts CR, LF or CRLF as a line end; fuzzed and broken stacks send bare CRs).
+    @inline(__always)
+    static func firstLineEnd(_ b: UnsafeRawBufferPointer, from s: Int, to limit: Int) -> Int? {
+        guard let lf = b.firstIndex(of: ASCII.lf, from: s, to: limit) else { return nil }
+        if let cr = b.firstIndex(of: ASCII.cr, from: s, to: lf), cr + 1 < lf { return cr }
+        return lf
     }
 
     /// While the first line is incomplete: could it still become a SIP start line?
@@ -139,7 +148,7 @@ public enum SIPParser {
         m.reset(b)
         var s = 0
         while s < b.count && (b[s] == ASCII.cr || b[s] == ASCII.lf) { s += 1 }
-        guard let lf = b.firstIndex(of: ASCII.lf, from: s, to: b.count) else {
+        guard let lf = firstLineEnd(b, from: s, to: b.count) else {
             return false
         }
         var lineEnd = lf
@@ -270,7 +279,7 @@ public enum SIPParser {
             guard i > s else { return }
             while i < e && ASCII.isWhitespace(b[i]) { i += 1 }
             var j = i
-            while j < e && ASCII.isTokenChar(b[j]) { j += 1 }
+            while j < e && !ASCII.isWhitespace(b[j]) { j += 1 }
             guard j > i else { return }
             m.cseqNumber = n
             m.cseqMethodText = ByteRange(start: i, end: j)

@@ -4,9 +4,13 @@ extension PacketDecoder {
         guard p.count >= 8 else { return .malformed(.udpTruncated) }
         let sourcePort = p.be16(0)
         let destinationPort = p.be16(2)
-        let length = Int(p.be16(4))
-        guard length >= 8, length <= p.count else { return .malformed(.udpTruncated) }
+        var length = Int(p.be16(4))
+        guard length >= 8 else { return .malformed(.udpTruncated) }
         counters.bump(.udp)
+        if length > p.count {
+            counters.bump(.udpLengthBeyondCapture)
+            length = p.count
+        }
         let payload = p.slice(8, length)
         context.source = Endpoint(address: source, port: sourcePort)
         context.destination = Endpoint(address: destination, port: destinationPort)
