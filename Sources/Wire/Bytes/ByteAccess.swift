@@ -97,6 +97,32 @@ extension UnsafeRawBufferPointer {
         return true
     }
 
+    /// Index of the first `target` in `start..<end` that is outside a quoted string
+    /// (with `\` escapes) and, when `skippingAngles`, outside `<...>`; nil when none.
+    /// How SIP finds the `<` of a name-addr or the comma between header values.
+    @inline(__always)
+    func firstUnquoted(_ target: UInt8, from start: Int, to end: Int, skippingAngles: Bool) -> Int? {
+        var i = start
+        var inQuotes = false
+        var inAngle = false
+        while i < end {
+            let c = self[i]
+            if inQuotes {
+                if c == ASCII.backslash { i += 1 } else if c == ASCII.quote { inQuotes = false }
+            } else if c == ASCII.quote {
+                inQuotes = true
+            } else if skippingAngles && c == ASCII.lessThan {
+                inAngle = true
+            } else if skippingAngles && c == ASCII.greaterThan {
+                inAngle = false
+            } else if c == target && !inAngle {
+                return i
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// Index of the first `byte` in `start..<end`, or nil.
     @inline(__always)
     func firstIndex(of byte: UInt8, from start: Int, to end: Int) -> Int? {

@@ -33,23 +33,8 @@ public struct NameAddr: Sendable, Equatable {
         guard s < e else { return result }
         result.present = true
 
-        // Find '<' outside a quoted display name.
-        var i = s
-        var inQuotes = false
-        var angle = -1
-        while i < e {
-            let c = b[i]
-            if inQuotes {
-                if c == ASCII.backslash { i += 1 } else if c == ASCII.quote { inQuotes = false }
-            } else if c == ASCII.quote {
-                inQuotes = true
-            } else if c == ASCII.lessThan {
-                angle = i
-                break
-            }
-            i += 1
-        }
-
+        // The '<' of a name-addr, outside a quoted display name.
+        var angle = b.firstUnquoted(ASCII.lessThan, from: s, to: e, skippingAngles: false) ?? -1
         if angle < 0 {
             // Broken quoting (e.g. `\"name\" <sip:...>` outside a quoted string): take the
             // first '<' as peers such as Wireshark do.

@@ -288,13 +288,7 @@ public enum SIPParser {
         case .via:
             // A Via header may hold several comma-separated hops; the first one is the top.
             if m.viaCount == 0 {
-                var topEnd = s
-                var inQuotes = false
-                while topEnd < e {
-                    let c = b[topEnd]
-                    if c == ASCII.quote { inQuotes.toggle() } else if c == ASCII.comma && !inQuotes { break }
-                    topEnd += 1
-                }
+                let topEnd = b.firstUnquoted(ASCII.comma, from: s, to: e, skippingAngles: false) ?? e
                 m.viaBranch = headerParameter(b, "branch=", s, topEnd)
             }
             m.viaCount += 1
@@ -336,25 +330,7 @@ public enum SIPParser {
     /// angle brackets do not count).
     @inline(__always)
     private static func firstValueEnd(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int {
-        var i = start
-        var inQuotes = false
-        var inAngle = false
-        while i < end {
-            let c = b[i]
-            if inQuotes {
-                if c == ASCII.backslash { i += 1 } else if c == ASCII.quote { inQuotes = false }
-            } else if c == ASCII.quote {
-                inQuotes = true
-            } else if c == ASCII.lessThan {
-                inAngle = true
-            } else if c == ASCII.greaterThan {
-                inAngle = false
-            } else if c == ASCII.comma && !inAngle {
-                return i
-            }
-            i += 1
-        }
-        return end
+        b.firstUnquoted(ASCII.comma, from: start, to: end, skippingAngles: true) ?? end
     }
 
     /// Finds the SDP `o=` and `s=` lines when the body is SDP.
