@@ -82,6 +82,24 @@ struct TCPReassemblyTests {
         #expect(c.isBalanced)
     }
 
+    @Test func bufferedBytesStayWithinTheBudget() {
+        var config = DecoderConfiguration()
+        config.maxTCPBufferedBytes = 100_000
+        let decoder = PacketDecoder(configuration: config)
+        // 200 connections each leave 10 KB of an unfinished message behind.
+        let partial = Array(inviteText(body: String(repeating: "b", count: 20_000)).utf8.prefix(10_000))
+        for port in 0..<200 {
+            let f = FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.tcp(partial, sourcePort: 20000 + port,
+                                                                             destinationPort: 5060, seq: 1),
+                                                            source: "192.0.2.1", destination: "192.0.2.2", proto: 6))
+            f.withUnsafeBytes { decoder.decode(CapturedPacket(frame: port + 1, timestamp: Int64(port), linkType: .ethernet,
+                                                             bytes: $0, originalLength: $0.count)) { _, _ in } }
+            #expect(decoder.streams.bufferedBytes <= 100_000)
+        }
+        decoder.finish()
+        #expect(decoder.counters[.tcpFlowsEvicted] > 150)
+    }
+
     @Test func idleStreamsAreEvicted() {
         var config = DecoderConfiguration()
         config.maxTCPStreams = 4

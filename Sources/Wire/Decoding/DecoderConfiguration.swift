@@ -10,6 +10,8 @@ public struct DecoderConfiguration: Sendable {
     /// TCP streams tracked at most, and how long an idle one is kept.
     public var maxTCPStreams = 65_536
     public var tcpIdleTimeout: Nanoseconds = 300_000_000_000
+    /// Bytes held across all TCP streams at most (partial messages, early segments).
+    public var maxTCPBufferedBytes = 64 * 1024 * 1024
     /// How many tunnel layers (IP-in-IP, GRE) are followed.
     public var maxTunnelDepth = 4
 

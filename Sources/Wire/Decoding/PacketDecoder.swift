@@ -22,7 +22,8 @@ public final class PacketDecoder {
     public init(configuration: DecoderConfiguration = DecoderConfiguration()) {
         self.configuration = configuration
         fragments = FragmentReassembler(capacity: configuration.maxPendingDatagrams, timeout: configuration.fragmentTimeout)
-        streams = TCPStreamTable(capacity: configuration.maxTCPStreams, idleTimeout: configuration.tcpIdleTimeout)
+        streams = TCPStreamTable(capacity: configuration.maxTCPStreams, idleTimeout: configuration.tcpIdleTimeout,
+                                 byteBudget: configuration.maxTCPBufferedBytes)
     }
 
     /// Decodes one packet, calling `emit` for each SIP message it completes, and

@@ -32,7 +32,9 @@ extension PacketDecoder {
         }
         let stream = streams.stream(key, seq: seq, now: context.timestamp)
         let onSIPPort = configuration.sipTCPPorts.contains(sourcePort) || configuration.sipTCPPorts.contains(destinationPort)
+        let held = stream.buffer.count + stream.aheadBytes
         let disposition = segment(stream, seq: seq, payload: payload, onSIPPort: onSIPPort, emit: emit)
+        streams.adjust(by: stream.buffer.count + stream.aheadBytes - held)
         if finOrReset { streams.remove(key) }
         return disposition
     }

@@ -35,13 +35,31 @@ final class TCPStreamTable {
     let idleTimeout: Nanoseconds
     static let maxAheadSegments = 16
     static let maxAheadBytes = 128 * 1024
+    /// Most bytes held across all streams (partial messages and early segments).
+    let byteBudget: Int
     private var streams: [Key: Stream] = [:]
     private var nextSweep: Nanoseconds = .min
     private(set) var evicted = 0
+    /// Bytes held across all streams now.
+    private(set) var bufferedBytes = 0
 
-    init(capacity: Int, idleTimeout: Nanoseconds) {
+    init(capacity: Int, idleTimeout: Nanoseconds, byteBudget: Int) {
         self.capacity = capacity
         self.idleTimeout = idleTimeout
+        self.byteBudget = byteBudget
+    }
+
+    /// Records that a stream now holds `delta` more (or fewer) bytes; past the budget,
+    /// the least recently active streams are dropped until a quarter is free again.
+    func adjust(by delta: Int) {
+        bufferedBytes += delta
+        guard bufferedBytes > byteBudget else { return }
+        let byAge = streams.filter { !$0.value.buffer.isEmpty || !$0.value.ahead.isEmpty }
+            .sorted { $0.value.lastSeen < $1.value.lastSeen }
+        for (key, _) in byAge where bufferedBytes > byteBudget * 3 / 4 {
+            remove(key)
+            evicted += 1
+        }
     }
 
     var count: Int { streams.count }
@@ -55,7 +73,7 @@ final class TCPStreamTable {
         }
         sweep(now: now)
         if streams.count >= capacity, let oldest = streams.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
-            streams[oldest.key] = nil
+            remove(oldest.key)
             evicted += 1
         }
         let s = Stream(nextSeq: seq, now: now)
@@ -63,14 +81,16 @@ final class TCPStreamTable {
         return s
     }
 
-    func remove(_ key: Key) { streams[key] = nil }
+    func remove(_ key: Key) {
+        if let s = streams.removeValue(forKey: key) { bufferedBytes -= s.buffer.count + s.aheadBytes }
+    }
 
     /// Evicts streams idle longer than the timeout (checked at most every 10 s of trace time).
     func sweep(now: Nanoseconds) {
         guard now >= nextSweep else { return }
         nextSweep = now + 10_000_000_000
         for (key, s) in streams where now - s.lastSeen > idleTimeout {
-            streams[key] = nil
+            remove(key)
             evicted += 1
         }
     }
