@@ -42,7 +42,3 @@ struct Decode: ParsableCommand {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -81,12 +81,7 @@ struct Replay: ParsableCommand {
     }
 
     private func loadBlocklist(_ path: String, _ plan: NumberingPlan) throws -> StaticBlocklist {
-        let text: String
-        do {
-            text = try readText(path)
-        } catch let f as Failure {
-            throw f
-        }
+        let text = try readText(path)
         do {
             return StaticBlocklist(entries: try BlocklistFile.parse(text, path: path, normalizer: NumberNormalizer(plan: plan)))
         } catch let e as BlocklistFile.LineError {
