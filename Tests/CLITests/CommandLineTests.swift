@@ -16,9 +16,9 @@ struct CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Output {
+    static func run(_ arguments: [String], stdin: Data? = nil, executable: String = "callguard") throws -> Output {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent(executable)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -102,6 +102,16 @@ struct CommandLineTests {
         let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(o["truncated"] as? Bool == true)
         #expect((o["packets"] as! [String: Any])["read"] as? Int == 37)
+    }
+
+    @Test func shippedDemoTraceIsRegeneratedByteForByte() throws {
+        let out = CLI.temporary("demo.pcap")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = try CLI.run([out], executable: "demo-trace")
+        #expect(r.status == 0, "\(r.stdout)")
+        let fresh = try Data(contentsOf: URL(fileURLWithPath: out))
+        let shipped = try Data(contentsOf: URL(fileURLWithPath: CLI.packageRoot + "/traces/demo.pcap"))
+        #expect(fresh == shipped)
     }
 
     @Test func decodePrintsOneRowPerMessage() throws {
