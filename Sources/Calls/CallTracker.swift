@@ -92,10 +92,11 @@ public final class CallTracker {
     /// Feeds one well-formed SIP message.
     public func track(_ m: SIPMessage, _ context: MessageContext) -> TrackResult {
         advance(to: context.timestamp)
-        let fromKey = DialogKey.of(m, callID: m.callID, tag: m.from.tag)
+        let callIDHash = DialogKey.hash(m.slice(m.callID))
+        let fromKey = DialogKey.of(callIDHash: callIDHash, tag: m.slice(m.from.tag))
         let isInitialInvite = m.isRequest && m.method == .invite && m.to.tag.isEmpty
 
-        if let slot = index[fromKey] ?? lookupOther(m, fromKey: fromKey) {
+        if let slot = index[fromKey] ?? lookupOther(m, callIDHash: callIDHash, isInitialInvite: isInitialInvite) {
             return apply(m, slot: Int(slot), isInitialInvite: isInitialInvite)
         }
         guard m.isRequest && m.method == .invite else {
@@ -111,7 +112,7 @@ public final class CallTracker {
         }
         let caller = CallParty.caller(of: m, normalizer)
         let callee = CallParty.callee(of: m, normalizer)
-        let slot = insert(CallRecord(key: fromKey, callIDKey: DialogKey.hash(m.slice(m.callID)), state: .calling,
+        let slot = insert(CallRecord(key: fromKey, callIDKey: callIDHash, state: .calling,
                                      caller: caller.number, callee: callee.number,
                                      inviteCSeq: m.cseqNumber, setupTime: context.timestamp))
         schedule(slot, at: context.timestamp + configuration.setupTimeout)
@@ -132,18 +133,13 @@ public final class CallTracker {
         statistics.active = 0
     }
 
-    /// The record of an active call, by its dialog key (for tests and tools).
-    public func record(forKey key: UInt64) -> CallRecord? {
-        index[key].map { slots[Int($0)] }
-    }
-
     // MARK: - Matching and transitions
 
-    private func lookupOther(_ m: SIPMessage, fromKey: UInt64) -> Int32? {
-        if !m.to.tag.isEmpty, let s = index[DialogKey.of(m, callID: m.callID, tag: m.to.tag)] { return s }
+    private func lookupOther(_ m: SIPMessage, callIDHash: UInt64, isInitialInvite: Bool) -> Int32? {
+        if !m.to.tag.isEmpty, let s = index[DialogKey.of(callIDHash: callIDHash, tag: m.slice(m.to.tag))] { return s }
         // A new initial INVITE must not be glued to another dialog by Call-ID alone.
-        if m.isRequest && m.method == .invite && m.to.tag.isEmpty { return nil }
-        return byCallID[DialogKey.hash(m.slice(m.callID))]
+        if isInitialInvite { return nil }
+        return byCallID[callIDHash]
     }
 
     private func apply(_ m: SIPMessage, slot: Int, isInitialInvite: Bool) -> TrackResult {

@@ -13,10 +13,9 @@ enum DialogKey {
         return h
     }
 
-    /// Key of (Call-ID, tag).
+    /// Key of (Call-ID, tag), from the Call-ID's own hash.
     @inline(__always)
-    static func of(_ m: SIPMessage, callID: ByteRange, tag: ByteRange) -> UInt64 {
-        let h = hash(m.slice(callID))
-        return hash(m.slice(tag), seed: h ^ 0x9E37_79B9_7F4A_7C15)
+    static func of(callIDHash: UInt64, tag: UnsafeRawBufferPointer) -> UInt64 {
+        hash(tag, seed: callIDHash ^ 0x9E37_79B9_7F4A_7C15)
     }
 }

@@ -91,31 +91,31 @@ public final class VerdictWriter {
     }
 
     private func escape(_ bytes: UnsafeRawBufferPointer) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         for b in bytes {
             switch b {
             case UInt8(ascii: "\""): line.append(92); line.append(b)
             case 92: line.append(92); line.append(92)
             case 0..<0x20:
-                line.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                line.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, Self.hexDigit(b >> 4), Self.hexDigit(b & 15)])
             default: line.append(b)
             }
         }
     }
 
+    @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 48 + v : 87 + v }
+
     /// Seconds with nine decimals: the capture's nanosecond timestamp, exactly.
     private func appendTimestamp(_ ns: Nanoseconds) {
-        let seconds = ns / 1_000_000_000
-        let fraction = ns % 1_000_000_000
-        appendInt(seconds)
+        appendInt(ns / 1_000_000_000)
         line.append(UInt8(ascii: "."))
-        var digits = [UInt8](repeating: 48, count: 9)
-        var f = fraction
-        for i in stride(from: 8, through: 0, by: -1) {
-            digits[i] = UInt8(48 + f % 10)
+        // Nine digits written in place, last first.
+        let start = line.count
+        line.append(contentsOf: repeatElement(48, count: 9))
+        var f = ns % 1_000_000_000
+        for i in stride(from: start + 8, through: start, by: -1) {
+            line[i] = UInt8(48 + f % 10)
             f /= 10
         }
-        line.append(contentsOf: digits)
     }
 
     private func appendInt(_ v: Int64) { append(String(v)) }

@@ -36,6 +36,20 @@ func decode(_ frames: [[UInt8]], linkType: LinkType = .ethernet,
     return (seen, decoder.counters)
 }
 
+/// Feeds one Ethernet frame to an existing decoder as packet `index` (0-based), stamped `index` ns.
+func feed(_ decoder: PacketDecoder, _ frame: [UInt8], index: Int) {
+    frame.withUnsafeBytes {
+        decoder.decode(CapturedPacket(frame: index + 1, timestamp: Int64(index), linkType: .ethernet,
+                                      bytes: $0, originalLength: $0.count)) { _, _ in }
+    }
+}
+
+/// A TCP segment to port 5060 from `sourcePort`, in an Ethernet/IPv4 frame.
+func tcpFrame(_ payload: [UInt8], sourcePort: Int, seq: UInt32 = 1) -> [UInt8] {
+    FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.tcp(payload, sourcePort: sourcePort, destinationPort: 5060, seq: seq),
+                                            source: "192.0.2.1", destination: "192.0.2.2", proto: 6))
+}
+
 /// A minimal valid INVITE (optionally with a body and extra headers).
 func inviteText(callID: String = "abc@host", from: String = "13812345678", to: String = "13987654321",
                 extra: [String] = [], body: String = "") -> String {

@@ -68,8 +68,7 @@ struct FragmentTests {
         }
         let decoder = PacketDecoder(configuration: config)
         for (i, f) in frames.enumerated() {
-            f.withUnsafeBytes { decoder.decode(CapturedPacket(frame: i + 1, timestamp: Int64(i), linkType: .ethernet,
-                                                             bytes: $0, originalLength: $0.count)) { _, _ in } }
+            feed(decoder, f, index: i)
             #expect(decoder.fragments.pendingDatagrams <= 8)
         }
         decoder.finish()

@@ -4,11 +4,7 @@ import Testing
 
 @Suite("TCP stream reassembly for SIP")
 struct TCPReassemblyTests {
-    func segment(_ bytes: [UInt8], seq: UInt32, flags: UInt8 = 0x18) -> [UInt8] {
-        FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.tcp(bytes, sourcePort: 40000, destinationPort: 5060, seq: seq,
-                                                                 flags: flags),
-                                                source: "192.0.2.1", destination: "192.0.2.2", proto: 6))
-    }
+    func segment(_ bytes: [UInt8], seq: UInt32) -> [UInt8] { tcpFrame(bytes, sourcePort: 40000, seq: seq) }
 
     let one = Array(inviteText(callID: "one", body: "v=0\r\ns=x\r\n").utf8)
     let two = Array(inviteText(callID: "two").utf8)
@@ -89,11 +85,7 @@ struct TCPReassemblyTests {
         // 200 connections each leave 10 KB of an unfinished message behind.
         let partial = Array(inviteText(body: String(repeating: "b", count: 20_000)).utf8.prefix(10_000))
         for port in 0..<200 {
-            let f = FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.tcp(partial, sourcePort: 20000 + port,
-                                                                             destinationPort: 5060, seq: 1),
-                                                            source: "192.0.2.1", destination: "192.0.2.2", proto: 6))
-            f.withUnsafeBytes { decoder.decode(CapturedPacket(frame: port + 1, timestamp: Int64(port), linkType: .ethernet,
-                                                             bytes: $0, originalLength: $0.count)) { _, _ in } }
+            feed(decoder, tcpFrame(partial, sourcePort: 20000 + port), index: port)
             #expect(decoder.streams.bufferedBytes <= 100_000)
         }
         decoder.finish()
@@ -105,11 +97,7 @@ struct TCPReassemblyTests {
         config.maxTCPStreams = 4
         let decoder = PacketDecoder(configuration: config)
         for port in 0..<50 {
-            let f = FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.tcp(Array(one[0..<20]), sourcePort: 10000 + port,
-                                                                             destinationPort: 5060, seq: 1),
-                                                            source: "192.0.2.1", destination: "192.0.2.2", proto: 6))
-            f.withUnsafeBytes { decoder.decode(CapturedPacket(frame: port + 1, timestamp: Int64(port), linkType: .ethernet,
-                                                             bytes: $0, originalLength: $0.count)) { _, _ in } }
+            feed(decoder, tcpFrame(Array(one[0..<20]), sourcePort: 10000 + port), index: port)
             #expect(decoder.streams.count <= 4)
         }
         decoder.finish()

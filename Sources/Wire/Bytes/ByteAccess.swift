@@ -26,11 +26,6 @@ extension UnsafeRawBufferPointer {
     @inline(__always) func slice(_ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: self[start..<end])
     }
-
-    /// The first `count` bytes (or all of them when shorter).
-    @inline(__always) func prefix(upTo count: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: self[0..<Swift.min(count, self.count)])
-    }
 }
 
 enum ASCII {

@@ -17,15 +17,3 @@ public struct DecoderConfiguration: Sendable {
 
     public init() {}
 }
-
-/// Where a SIP message came from: the frame that completed it and its addresses.
-public struct MessageContext: Sendable {
-    public enum Transport: UInt8, Sendable { case udp, tcp }
-    public var frame = 0
-    public var timestamp: Nanoseconds = 0
-    public var source = Endpoint(address: .unspecified, port: 0)
-    public var destination = Endpoint(address: .unspecified, port: 0)
-    public var transport = Transport.udp
-
-    public init() {}
-}

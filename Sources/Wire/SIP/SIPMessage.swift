@@ -33,7 +33,7 @@ public struct SIPMessage {
     public var server = ByteRange.empty
     public var accessNetworkInfo = ByteRange.empty
     public var contentType = ByteRange.empty
-    /// -1 when absent.
+    /// -1 when absent, -2 when present but not a number.
     public var contentLength = -1
     public var body = ByteRange.empty
     /// SDP `o=` and `s=` line values when the body is SDP.

@@ -35,6 +35,7 @@ extension PacketDecoder {
         let held = stream.buffer.count + stream.aheadBytes
         let disposition = segment(stream, seq: seq, payload: payload, onSIPPort: onSIPPort, emit: emit)
         streams.adjust(by: stream.buffer.count + stream.aheadBytes - held)
+        if stream.content == .sip { counters.bump(.tcpSegmentsSIP) }
         if finOrReset { streams.remove(key) }
         return disposition
     }
@@ -139,7 +140,6 @@ extension PacketDecoder {
             }
             switch SIPParser.frame(rest) {
             case .needMore:
-                if offset == 0 && spanning == false { counters.bump(.tcpSegmentsSIP) }
                 return (offset, disposition)
             case .keepalive(let skip):
                 counters.bump(.sipKeepalives)
