@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPath),
         // Reports over engine runs (the replay summary for now).
-        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Numbering"]),
+        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Blocklist", "Numbering"]),
         .executableTarget(name: "callguard", dependencies: [
             "Engine", "Harness", "Wire", "Blocklist", "Numbering",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

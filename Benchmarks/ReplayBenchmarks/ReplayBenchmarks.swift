@@ -87,13 +87,14 @@ enum BenchmarkCapture {
     static var pathForCleanup: String { "/tmp/callguard-bench-\(getpid()).pcap" }
 
     /// Every 100th caller is on the list, plus one prefix that never matches.
-    static let blocklist: StaticBlocklist = {
+    static let blocklist: LiveBlocklist = {
         let n = NumberNormalizer()
-        var entries = stride(from: 0, to: calls, by: 100).map {
-            StaticBlocklist.Entry(number: n.normalize("1381\(String(1_000_000 + $0))")!, isPrefix: false)
+        let list = LiveBlocklist()
+        for i in stride(from: 0, to: calls, by: 100) {
+            try! list.insert(BlocklistEntry(number: n.normalize("1381\(String(1_000_000 + i))")!))
         }
-        entries.append(.init(number: PhoneNumber(e164: "+88216")!, isPrefix: true))
-        return StaticBlocklist(entries: entries)
+        try! list.insert(BlocklistEntry(number: PhoneNumber(e164: "+88216")!, isPrefix: true))
+        return list
     }()
 
     /// The floor: libpcap hands over every packet, and we touch one byte of each.

@@ -27,6 +27,9 @@ public struct ReplayResult: Sendable {
     public var truncatedFiles: [(path: String, message: String)] = []
     /// Capture files libpcap failed to read to the end for another reason.
     public var unreadableFiles: [(path: String, message: String)] = []
+    /// Entries on the live lists at the end, and what the trace-time schedule did.
+    public var listEntries: Int?
+    public var listSchedule: BlocklistSchedule.Statistics?
     public var firstTimestamp: Nanoseconds = 0
     public var lastTimestamp: Nanoseconds = 0
 
@@ -49,19 +52,22 @@ public final class ReplayEngine {
     public let tracker: CallTracker
     public let screener: any CallScreener
     public let verdictWriter: VerdictWriter?
+    /// Live-list updates and expiries driven by trace time, when the lists change.
+    public let schedule: BlocklistSchedule?
     public private(set) var result = ReplayResult()
     /// Called after each screened setup (tests and later actions hook in here).
     public var onVerdict: ((CallSetup, ScreeningDecision) -> Void)?
 
     public init(configuration: ReplayConfiguration = ReplayConfiguration(),
                 screener: any CallScreener = AllowAllScreener(),
-                verdictWriter: VerdictWriter? = nil) {
+                verdictWriter: VerdictWriter? = nil, schedule: BlocklistSchedule? = nil) {
         self.configuration = configuration
         self.decoder = PacketDecoder(configuration: configuration.decoder)
         self.tracker = CallTracker(configuration: configuration.calls,
                                    normalizer: NumberNormalizer(plan: configuration.numbering))
         self.screener = screener
         self.verdictWriter = verdictWriter
+        self.schedule = schedule
     }
 
     /// Replays every packet of `source`, then closes the books.
@@ -86,6 +92,7 @@ public final class ReplayEngine {
         let taken = MonotonicClock.now()
         if result.firstTimestamp == 0 { result.firstTimestamp = packet.timestamp }
         result.lastTimestamp = packet.timestamp
+        schedule?.advance(to: packet.timestamp)
         decoder.decode(packet) { message, context in
             self.handle(message, context, taken: taken)
         }
@@ -99,6 +106,10 @@ public final class ReplayEngine {
         verdictWriter?.flush()
         result.packets = decoder.counters
         result.calls = tracker.statistics
+        if let schedule {
+            result.listSchedule = schedule.statistics
+            result.listEntries = schedule.list.entryCount
+        }
     }
 
     @inline(__always)

@@ -1,3 +1,4 @@
+import Blocklist
 import Calls
 import Engine
 import Wire
@@ -8,16 +9,32 @@ import Wire
 public struct ReplaySummary {
     public let result: ReplayResult
     public let inputs: [String]
+    /// The list and update files loaded for the run.
+    public let lists: [LoadReport]
 
-    public init(result: ReplayResult, inputs: [String]) {
+    public init(result: ReplayResult, inputs: [String], lists: [LoadReport] = []) {
         self.result = result
         self.inputs = inputs
+        self.lists = lists
     }
 
     /// The summary as one JSON object (`--summary json`).
     public var json: JSONValue {
         let p = result.packets
         let c = result.calls
+        var blocklist: [(String, JSONValue)] = []
+        if let entries = result.listEntries, let s = result.listSchedule {
+            blocklist = [("blocklist", .object([
+                ("files", .array(lists.map {
+                    .object([("path", .string($0.path)), ("entries", .int($0.entries)), ("skipped_lines", .int($0.skipped))])
+                })),
+                ("entries_at_end", .int(entries)),
+                ("updates_applied", .int(s.updatesApplied)),
+                ("updates_pending", .int(s.updatesPending)),
+                ("expired", .int(s.expired)),
+                ("refused", .array(s.refused.map { .string($0) })),
+            ]))]
+        }
         return .object([
             ("packets", .object([
                 ("read", .int(p.read)),
@@ -46,6 +63,7 @@ public struct ReplaySummary {
                 ("evicted", .int(c.evicted)),
             ])),
             ("verdicts", .object(Verdict.allCases.map { ($0.name, .int(result[$0])) })),
+        ] + blocklist + [
             ("run", .object([
                 ("inputs", .array(inputs.map { .string($0) })),
                 ("wall_seconds", .double(rounded(Double(result.wallNanoseconds) / 1e9, 6))),
@@ -81,6 +99,11 @@ public struct ReplaySummary {
         lines.append("calls      \(c.total) total: \(c[.answered]) answered, \(c[.cancelled]) cancelled, \(c[.rejected]) rejected, "
                      + "\(c[.timedOut]) timed out, \(c[.inProgress]) in progress")
         lines.append("verdicts   \(result[.allow]) allow, \(result[.flag]) flag, \(result[.block]) block")
+        if let entries = result.listEntries, let s = result.listSchedule {
+            let files = lists.map { "\($0.path) \($0.entries)" + ($0.skipped > 0 ? " (\($0.skipped) bad lines skipped)" : "") }
+            lines.append("blocklist  \(files.joined(separator: ", ")); \(s.updatesApplied) updates applied, "
+                         + "\(s.expired) expired, \(entries) entries at end")
+        }
         let wall = rounded(Double(result.wallNanoseconds) / 1e9, 3)
         let rate = Int(result.packetsPerSecond.rounded())
         lines.append("run        \(wall) s wall, \(rate) packets/s")

@@ -10,7 +10,7 @@ struct CallGuard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callguard",
         abstract: "Replay SIP signalling captures, screen every call setup, and measure the result.",
-        subcommands: [Replay.self, Decode.self])
+        subcommands: [Replay.self, Decode.self, BlocklistCommand.self])
 
     /// Runs the command and maps every failure to the exit-code contract:
     /// 0 success, 1 a check failed, 2 bad usage or bad input (one line on stderr).
@@ -19,7 +19,7 @@ struct CallGuard: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Failure {
-            printError("callguard: \(failure.message)")
+            if !failure.silent { printError("callguard: \(failure.message)") }
             Glibc.exit(failure.code)
         } catch {
             let code = exitCode(for: error)
@@ -34,6 +34,8 @@ struct CallGuard: ParsableCommand {
 struct Failure: Error {
     var message: String
     var code: Int32 = 2
+    /// The command already said everything (e.g. `blocklist check` finding a number not blocked).
+    var silent = false
 }
 
 /// Writes one line to standard error (unbuffered, so it never interleaves badly).

@@ -19,8 +19,10 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
 
-    @Option(help: "Blocklist file: one number or prefix ('+86170*') per line, '#' comments.")
-    var blocklist: String?
+    @OptionGroup var lists: ListOptions
+
+    @Option(help: "Blocklist updates (JSON Lines: ts, op add/remove, entry, optional kind and ttl) applied at their trace time.")
+    var updates: String?
 
     @Option(help: "Write verdicts as JSON Lines to this file ('-' for standard output).")
     var verdicts: String?
@@ -51,8 +53,26 @@ struct Replay: ParsableCommand {
         config.calls.capacity = maxCalls
 
         let screener: any CallScreener
-        if let blocklist {
-            screener = BlocklistScreener(list: try loadBlocklist(blocklist, config.numbering))
+        var schedule: BlocklistSchedule?
+        var reports: [LoadReport] = []
+        if lists.blocklist != nil || lists.allowlist != nil || updates != nil {
+            let (list, loaded) = try lists.load(plan: config.numbering, ttlBase: nil)
+            reports = loaded
+            var pending: [BlocklistUpdate] = []
+            if let updates {
+                do {
+                    let parsed = try UpdateFile.parse(try readText(updates), path: updates,
+                                                      normalizer: NumberNormalizer(plan: config.numbering), policy: lists.policy)
+                    pending = parsed.updates
+                    warnSkipped(parsed.report)
+                    reports.append(parsed.report)
+                } catch let e as LineError {
+                    throw Failure(message: e.description)
+                }
+            }
+            schedule = BlocklistSchedule(list: list, updates: pending,
+                                         startingWithTrace: reports.flatMap(\.timedEntries))
+            screener = BlocklistScreener(list: list)
         } else {
             screener = AllowAllScreener()
         }
@@ -63,10 +83,10 @@ struct Replay: ParsableCommand {
             throw Failure(message: e.description)
         }
         let source = try capture.openCaptures()
-        let engine = ReplayEngine(configuration: config, screener: screener, verdictWriter: writer)
+        let engine = ReplayEngine(configuration: config, screener: screener, verdictWriter: writer, schedule: schedule)
         let result = engine.run(source)
 
-        let report = ReplaySummary(result: result, inputs: capture.traces)
+        let report = ReplaySummary(result: result, inputs: capture.traces, lists: reports)
         switch summary {
         case .text: print(report.text, terminator: "")
         case .json: print(report.json.rendered())
@@ -77,15 +97,6 @@ struct Replay: ParsableCommand {
         }
         if let bad = result.unreadableFiles.first {
             throw Failure(message: "\(bad.path): read error after \(result.packets.read) packets (\(bad.message))")
-        }
-    }
-
-    private func loadBlocklist(_ path: String, _ plan: NumberingPlan) throws -> StaticBlocklist {
-        let text = try readText(path)
-        do {
-            return StaticBlocklist(entries: try BlocklistFile.parse(text, path: path, normalizer: NumberNormalizer(plan: plan)))
-        } catch let e as BlocklistFile.LineError {
-            throw Failure(message: e.description)
         }
     }
 }

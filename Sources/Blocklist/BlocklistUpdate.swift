@@ -1,0 +1,35 @@
+import Numbering
+
+/// One timestamped change of the lists (the blocklist-updates contract), applied at
+/// its trace time: it affects calls set up at or after `time`.
+public struct BlocklistUpdate: Sendable, Equatable {
+    public enum Operation: String, Sendable { case add, remove }
+
+    /// Nanoseconds since the Unix epoch.
+    public var time: Int64
+    public var operation: Operation
+    public var entry: BlocklistEntry
+    /// Time to live from `time`, for adds; nil for no expiry.
+    public var ttlNanoseconds: Int64?
+
+    public init(time: Int64, operation: Operation, entry: BlocklistEntry, ttlNanoseconds: Int64? = nil) {
+        self.time = time
+        self.operation = operation
+        self.entry = entry
+        self.ttlNanoseconds = ttlNanoseconds
+    }
+}
+
+extension LiveBlocklist {
+    /// Applies one update now (its TTL runs from the update's own time).
+    public func apply(_ u: BlocklistUpdate) throws(BlocklistError) {
+        switch u.operation {
+        case .add:
+            var e = u.entry
+            e.expiresAt = u.ttlNanoseconds.map { u.time &+ $0 }
+            try insert(e)
+        case .remove:
+            remove(u.entry.number, isPrefix: u.entry.isPrefix, from: u.entry.side)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// The writer's agenda of entries with a TTL: a binary min-heap by expiry, so purging
+/// costs only the entries that are due. An item is stale when its entry has since been
+/// removed or given another expiry; the purge checks the entry word before removing.
+struct ExpiryQueue {
+    struct Item {
+        var expiryMs: UInt64
+        var key: UInt64
+        /// 0 block exact, 1 block prefix, 2 allow exact, 3 allow prefix.
+        var table: Int
+    }
+
+    private var heap: [Item] = []
+
+    var count: Int { heap.count }
+    var next: UInt64? { heap.first?.expiryMs }
+
+    mutating func push(_ item: Item) {
+        heap.append(item)
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard heap[parent].expiryMs > heap[i].expiryMs else { break }
+            heap.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    /// Removes and returns the earliest item if it is due at `nowMs`.
+    mutating func popDue(_ nowMs: UInt64) -> Item? {
+        guard let first = heap.first, first.expiryMs <= nowMs else { return nil }
+        let last = heap.removeLast()
+        if heap.isEmpty { return first }
+        heap[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count && heap[l].expiryMs < heap[m].expiryMs { m = l }
+            if r < heap.count && heap[r].expiryMs < heap[m].expiryMs { m = r }
+            if m == i { break }
+            heap.swapAt(i, m)
+            i = m
+        }
+        return first
+    }
+
+    mutating func removeAll() { heap.removeAll() }
+}
