@@ -28,8 +28,10 @@ let package = Package(
         .target(name: "Numbering"),
         // Messages to calls: dialog state machine, bounded call table.
         .target(name: "Calls", dependencies: ["Wire", "Numbering"], swiftSettings: hotPath),
-        // Number sets consulted at call setup.
-        .target(name: "Blocklist", dependencies: ["Numbering"]),
+        // CPU hints with no Swift spelling (prefetch), header-only.
+        .target(name: "CBits"),
+        // Number sets consulted at call setup: the lock-free live blocklist and allowlist.
+        .target(name: "Blocklist", dependencies: ["Numbering", "CBits"], swiftSettings: hotPath),
         // The replay pipeline: decode, track, screen, emit verdicts, measure latency.
         .target(name: "Engine", dependencies: [
             "Wire", "Calls", "Blocklist", "Numbering",

@@ -1,3 +1,4 @@
+import CBits
 import Numbering
 import Synchronization
 
@@ -123,16 +124,28 @@ public final class LiveBlocklist: @unchecked Sendable {
     public func insert(_ entry: BlocklistEntry) throws(BlocklistError) {
         try writer.withLock { state throws(BlocklistError) in
             let id = try tags.register(entry.source)
+            var set = tables
             insertLocked(RawEntry(number: entry.number, isPrefix: entry.isPrefix, side: entry.side, kind: entry.kind,
                                   sourceID: id, expiryMs: entry.expiresAt.map(EntryWord.expiryMilliseconds) ?? 0),
-                         &state)
+                         &state, &set)
         }
     }
 
     /// Adds or replaces many entries under one acquisition of the writer lock.
+    /// Slots are prefetched a few entries ahead, so that loading a table far larger than
+    /// the cache overlaps its cache misses instead of paying them one by one.
     public func insert(contentsOf entries: UnsafeBufferPointer<RawEntry>) {
+        let ahead = 12
         writer.withLock { state in
-            for e in entries { insertLocked(e, &state) }
+            var set = tables
+            for i in entries.indices {
+                if i + ahead < entries.count {
+                    let e = entries[i + ahead]
+                    let a = set.array(TableSet.index(e.side, prefix: e.isPrefix))
+                    callguard_prefetch_write(a.words + 2 * a.home(e.number.key))
+                }
+                insertLocked(entries[i], &state, &set)
+            }
         }
     }
 
@@ -188,9 +201,10 @@ public final class LiveBlocklist: @unchecked Sendable {
             .takeUnretainedValue()
     }
 
-    private func insertLocked(_ e: RawEntry, _ state: inout WriterState) {
+    /// `set` is the current table set, refreshed here when an array is rebuilt.
+    @inline(__always)
+    private func insertLocked(_ e: RawEntry, _ state: inout WriterState, _ set: inout TableSet) {
         let t = TableSet.index(e.side, prefix: e.isPrefix)
-        var set = tables
         if (state.used[t] + 1) * 100 > set.array(t).capacity * 85 {
             rebuild(t, capacity: max(16, (state.live[t] + 1) * 5 / 3 + 1), &state)
             set = tables

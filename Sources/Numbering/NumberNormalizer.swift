@@ -11,16 +11,29 @@
 public struct NumberNormalizer: Sendable {
     public let plan: NumberingPlan
     private let cc: (value: UInt64, count: Int)
-    private let intl: [UInt8]
-    private let trunk: [UInt8]
+    /// The international and trunk prefixes (at most two digits each), stored inline
+    /// so that normalising touches no reference count.
+    private let intl: Prefix
+    private let trunk: Prefix
+
+    private struct Prefix {
+        var first: UInt8 = 0, second: UInt8 = 0, count = 0
+        init(_ text: String) {
+            let u = Array(text.utf8.prefix(2))
+            count = text.utf8.count > 2 ? 3 : u.count  // longer than two digits: never matches
+            if u.count > 0 { first = u[0] }
+            if u.count > 1 { second = u[1] }
+        }
+        var isEmpty: Bool { count == 0 }
+    }
 
     public init(plan: NumberingPlan = .china) {
         self.plan = plan
         var v: UInt64 = 0
         for c in plan.countryCode.utf8 where c >= 48 && c <= 57 { v = v * 10 + UInt64(c - 48) }
         cc = (v, plan.countryCode.utf8.count)
-        intl = Array(plan.internationalPrefix.utf8)
-        trunk = Array(plan.trunkPrefix.utf8)
+        intl = Prefix(plan.internationalPrefix)
+        trunk = Prefix(plan.trunkPrefix)
     }
 
     /// Normalises `user` (and an optional `phone-context` value).
@@ -80,13 +93,13 @@ public struct NumberNormalizer: Sendable {
         return u.withUTF8 { ub in c.withUTF8 { cb in normalize(UnsafeRawBufferPointer(ub), phoneContext: UnsafeRawBufferPointer(cb)) } }
     }
 
-    private func hasPrefix(_ first: UInt8, _ second: UInt8, _ count: Int, _ prefix: [UInt8]) -> Bool {
+    private func hasPrefix(_ first: UInt8, _ second: UInt8, _ count: Int, _ prefix: Prefix) -> Bool {
         guard prefix.count <= 2, count > prefix.count else { return false }
-        if prefix.count == 1 { return first == prefix[0] }
-        return first == prefix[0] && second == prefix[1]
+        if prefix.count == 1 { return first == prefix.first }
+        return first == prefix.first && second == prefix.second
     }
 
-    private func stripPrefix(_ v: UInt64, _ n: Int, first: UInt8, second: UInt8, prefix: [UInt8]) -> (UInt64, Int) {
+    private func stripPrefix(_ v: UInt64, _ n: Int, first: UInt8, second: UInt8, prefix: Prefix) -> (UInt64, Int) {
         hasPrefix(first, second, n, prefix) ? dropLeading(v, n, prefix.count) : (v, n)
     }
 

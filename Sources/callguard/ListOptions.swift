@@ -50,6 +50,9 @@ struct ListOptions: ParsableArguments {
         } catch let e as BlocklistError {
             throw Failure(message: e.description)
         }
+        if let useless = reports.first(where: { $0.entries == 0 && $0.skipped > 0 }), let first = useless.firstErrors.first {
+            throw Failure(message: "\(first) (no line of \(useless.path) is a list entry)")
+        }
         reports.forEach(warnSkipped)
         return (list, reports)
     }

@@ -14,8 +14,8 @@ let demoBlocklist = packageRoot + "/traces/demo.blocklist"
 
 /// Replays captures with the demo blocklist and collects verdicts in memory.
 func replay(_ paths: [String], verdictsTo path: String? = nil) throws -> (ReplayResult, [(String, Verdict, [String])]) {
-    let text = try String(contentsOfFile: demoBlocklist, encoding: .utf8)
-    let list = StaticBlocklist(entries: try BlocklistFile.parse(text, path: demoBlocklist, normalizer: NumberNormalizer()))
+    let list = LiveBlocklist()
+    _ = try ListFile.load(path: demoBlocklist, side: .block, into: list, normalizer: NumberNormalizer(), policy: .strict, ttlBase: 0)
     let writer = try path.map { VerdictWriter(output: try OutputFile(path: $0)) }
     let engine = ReplayEngine(screener: BlocklistScreener(list: list), verdictWriter: writer)
     var verdicts: [(String, Verdict, [String])] = []

@@ -1,0 +1,161 @@
+import Blocklist
+import Dispatch
+import Foundation
+import Numbering
+import Synchronization
+import Testing
+
+/// Per tracked entry, how many writer operations have started and finished. The writer
+/// bumps `started` before an operation and `finished` after it, so a reader that reads
+/// `finished` before a lookup and `started` after it knows every state the entry could
+/// legally have been in during the lookup.
+private final class OperationLog: @unchecked Sendable {
+    let count: Int
+    let started: UnsafeMutablePointer<Atomic<Int>>
+    let finished: UnsafeMutablePointer<Atomic<Int>>
+    let stop = Atomic<Bool>(false)
+
+    init(count: Int) {
+        self.count = count
+        started = .allocate(capacity: count)
+        finished = .allocate(capacity: count)
+        for i in 0..<count {
+            (started + i).initialize(to: Atomic(0))
+            (finished + i).initialize(to: Atomic(0))
+        }
+    }
+
+    deinit {
+        started.deinitialize(count: count); started.deallocate()
+        finished.deinitialize(count: count); finished.deallocate()
+    }
+}
+
+@Suite("Live blocklist under concurrent readers and a writer")
+struct ConcurrentStressTests {
+    /// Operation n on a tracked entry: n divisible by 3 removes it, any other n adds or
+    /// replaces it with expiry `tag + n` milliseconds (far in the future of the lookups'
+    /// time 0, so it is live and names n). The state after operation n is therefore known
+    /// exactly, and consecutive replacements would expose a reader seeing a torn or
+    /// intermediate entry.
+    static func removes(_ n: Int) -> Bool { n % 3 == 0 }
+    static let tag: UInt64 = 1_000_000
+
+    static func tracked(_ i: Int) -> (number: PhoneNumber, isPrefix: Bool, probe: PhoneNumber) {
+        if i % 4 == 3 {  // every fourth tracked entry is a prefix, probed with a number under it
+            let p = PhoneNumber(value: 8_617_700 + UInt64(i), digitCount: 9)!
+            return (p, true, PhoneNumber(value: (8_617_700 + UInt64(i)) * 10_000 + 1234, digitCount: 13)!)
+        }
+        let n = PhoneNumber(value: 8_613_900_000_000 + UInt64(i), digitCount: 13)!
+        return (n, false, n)
+    }
+
+    @Test func everyLookupAnswerWasTrueAtSomeMomentDuringTheLookup() throws {
+        let readers = 2
+        let lookupsPerReader = 1_500_000
+        let trackedCount = 256
+        let list = LiveBlocklist()
+        let log = OperationLog(count: trackedCount)
+        let violations = Atomic<Int>(0)
+        let seenPresent = Atomic<Int>(0)
+        let seenAbsent = Atomic<Int>(0)
+        let writerOps = Atomic<Int>(0)
+        let done = DispatchGroup()
+
+        // The writer: tracked entries step through their operations while filler entries
+        // come and go, forcing array growth, tombstone compaction and table swaps.
+        done.enter()
+        Thread {
+            var filler: UInt64 = 0
+            var rng = SplitMix(seed: 7)
+            var ops = 0
+            while !log.stop.load(ordering: .relaxed) {
+                let i = Int(rng.next() % UInt64(trackedCount))
+                let n = log.started[i].load(ordering: .sequentiallyConsistent) + 1
+                log.started[i].store(n, ordering: .sequentiallyConsistent)
+                let e = ConcurrentStressTests.tracked(i)
+                if !ConcurrentStressTests.removes(n) {
+                    try! list.insert(BlocklistEntry(number: e.number, isPrefix: e.isPrefix, source: "stress",
+                                                    expiresAt: Int64(ConcurrentStressTests.tag + UInt64(n)) * 1_000_000))
+                } else {
+                    list.remove(e.number, isPrefix: e.isPrefix)
+                }
+                log.finished[i].store(n, ordering: .sequentiallyConsistent)
+                // Filler churn: 4 adds and 3 removes per tracked operation.
+                for _ in 0..<4 {
+                    try! list.insert(BlocklistEntry(number: PhoneNumber(value: 8_615_000_000_000 + filler, digitCount: 13)!))
+                    filler += 1
+                }
+                for k in 0..<3 where filler > 10_000 {
+                    list.remove(PhoneNumber(value: 8_615_000_000_000 + filler - 10_000 + UInt64(k), digitCount: 13)!)
+                }
+                ops += 8
+            }
+            writerOps.store(ops, ordering: .relaxed)
+            done.leave()
+        }.start()
+
+        let readersDone = DispatchGroup()
+        for r in 0..<readers {
+            readersDone.enter()
+            Thread {
+                var rng = SplitMix(seed: UInt64(100 + r))
+                var bad = 0, present = 0, absent = 0
+                for _ in 0..<lookupsPerReader {
+                    let i = Int(rng.next() % UInt64(trackedCount))
+                    let e = ConcurrentStressTests.tracked(i)
+                    let before = log.finished[i].load(ordering: .sequentiallyConsistent)
+                    let m = list.match(e.probe, at: 0)
+                    let after = log.started[i].load(ordering: .sequentiallyConsistent)
+                    if let m {
+                        present += 1
+                        let n = Int(m.expiresAtMilliseconds) - Int(ConcurrentStressTests.tag)
+                        let rightEntry = m.entry == e.number && m.isPrefix == e.isPrefix && m.side == .block
+                        if !rightEntry || ConcurrentStressTests.removes(n) || n < before || n > after { bad += 1 }
+                    } else {
+                        absent += 1
+                        // Absent is the state after a removal (or before the first add, n = 0).
+                        let removalInWindow = (before...max(before, after)).contains { ConcurrentStressTests.removes($0) }
+                        if !removalInWindow { bad += 1 }
+                    }
+                }
+                violations.wrappingAdd(bad, ordering: .relaxed)
+                seenPresent.wrappingAdd(present, ordering: .relaxed)
+                seenAbsent.wrappingAdd(absent, ordering: .relaxed)
+                readersDone.leave()
+            }.start()
+        }
+        readersDone.wait()
+        log.stop.store(true, ordering: .relaxed)
+        done.wait()
+
+        let ops = writerOps.load(ordering: .relaxed)
+        print("stress: \(readers * lookupsPerReader) lookups, \(ops) writer operations, "
+              + "\(list.tableStatistics().rebuilds) array rebuilds, \(violations.load(ordering: .relaxed)) violations")
+        #expect(violations.load(ordering: .relaxed) == 0)
+        #expect(seenPresent.load(ordering: .relaxed) > 1000 && seenAbsent.load(ordering: .relaxed) > 1000)
+        #expect(ops > 10_000)
+        #expect(list.tableStatistics().rebuilds > 3)
+        #expect(list.verifyInvariants() == [])
+        // After the storm, each tracked entry is in the state its last operation left.
+        for i in 0..<trackedCount {
+            let n = log.finished[i].load(ordering: .relaxed)
+            let e = ConcurrentStressTests.tracked(i)
+            let m = list.match(e.probe, at: 0)
+            #expect((m != nil) == !ConcurrentStressTests.removes(n), "tracked \(i) after \(n) operations")
+        }
+    }
+}
+
+/// A small deterministic generator for test threads.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
