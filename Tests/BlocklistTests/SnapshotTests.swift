@@ -1,0 +1,73 @@
+import Blocklist
+import Foundation
+import Numbering
+import Testing
+
+@Suite("Compiled snapshots (.cgbl)")
+struct SnapshotTests {
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)").path
+    }
+
+    func entries(_ l: LiveBlocklist) -> [String] {
+        var out: [String] = []
+        l.forEachEntry { m in
+            out.append("\(m.side.name) \(m.entryText) \(m.kind.name) \(l.sourceName(m.sourceID)) \(m.expiresAtMilliseconds)")
+        }
+        return out.sorted()
+    }
+
+    @Test func roundTripKeepsEveryEntryKindSourceExpiryAndAllowlist() throws {
+        let original = try list("+8617012345678,reported\n+88216*,range\n+8613800000000,auto,60\n+86170*\n",
+                                allow: "+86110\n+8695*\n", at: 1_700_000_000_000_000_000)
+        try original.insert(BlocklistEntry(number: e164("+8613900000000"), kind: .auto, source: "detector.goip"))
+        for i in 0..<5_000 { try original.insert(BlocklistEntry(number: PhoneNumber(value: 8_613_500_000_000 + UInt64(i), digitCount: 13)!)) }
+        original.remove(e164("+8613500000007"))   // a tombstone travels too
+        let path = temporary("round.cgbl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Snapshot.write(original, to: path, createdAt: 1)
+        #expect(Snapshot.isSnapshot(path: path))
+
+        let loaded = try Snapshot.load(path: path)
+        #expect(entries(loaded) == entries(original))
+        #expect(loaded.entryCount == original.entryCount)
+        #expect(loaded.verifyInvariants() == [])
+        let t = Int64(1_700_000_000_000_000_000)
+        for n in ["+8617012345678", "+88216001", "+8613800000000", "+8617099999999", "+86110", "+869512", "+8613500000007", "+8613600000000"] {
+            #expect(loaded.match(e164(n), at: t) == original.match(e164(n), at: t), "\(n)")
+        }
+        #expect(loaded.sourceName(loaded.match(e164("+8613900000000"), at: t)!.sourceID) == "detector.goip")
+        // The expiry survives and is purged on time.
+        #expect(loaded.purgeExpired(at: t + 60_000_000_000) == 1)
+        #expect(loaded.match(e164("+8613800000000"), at: t + 60_000_000_000) == nil)
+        // A loaded snapshot takes updates and grows like any list; the file is not touched.
+        for i in 0..<20_000 { try loaded.insert(BlocklistEntry(number: PhoneNumber(value: 8_613_700_000_000 + UInt64(i), digitCount: 13)!)) }
+        #expect(loaded.verifyInvariants() == [])
+        #expect(try entries(Snapshot.load(path: path)) == entries(original))
+    }
+
+    @Test func damagedOrForeignFilesAreRefused() throws {
+        let original = try list("+8617012345678\n+88216*\n")
+        let path = temporary("bad.cgbl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Snapshot.write(original, to: path, createdAt: 1)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        func refused(_ data: Data, _ reason: String) throws {
+            try data.write(to: URL(fileURLWithPath: path))
+            #expect(throws: BlocklistError.self) { try Snapshot.load(path: path) }
+            do { _ = try Snapshot.load(path: path) } catch { #expect("\(error)".contains(reason), "\(error)") }
+        }
+        var flipped = bytes
+        flipped[4096 + 100] ^= 0x40
+        try refused(flipped, "checksum mismatch")
+        try refused(bytes.prefix(bytes.count - 16), "do not fit")
+        try refused(bytes.prefix(100), "shorter than its header")
+        var header = bytes
+        header[40] ^= 1   // a capacity in the header
+        try refused(header, "header checksum")
+        bytes[4] = 9      // version 9
+        try refused(bytes, "unsupported version")
+        #expect(!Snapshot.isSnapshot(path: #filePath))
+    }
+}
