@@ -5,9 +5,10 @@ import Synchronization
 /// The number blocklist and allowlist consulted at every call setup, updated while
 /// traffic flows.
 ///
-/// **Reading** (`match`) is wait-free, lock-free and allocation-free: a reader enters a
-/// `ReaderGate` stripe (one uncontended atomic add), loads the current `TableSet`
-/// pointer, probes at most a few open-addressing slot arrays and leaves. An allowlist
+/// **Reading** (`match`) is wait-free, lock-free and allocation-free: a reader marks
+/// itself in the `ReaderGate` (one store to its own cache line, no fence), loads the
+/// current `TableSet` pointer, probes at most a few open-addressing slot arrays and
+/// leaves. An allowlist
 /// entry (exact or prefix) overrides any block; within a list the exact number beats
 /// prefixes and the longest prefix wins. Entries past their expiry are ignored at once,
 /// before any purge.
@@ -30,7 +31,7 @@ import Synchronization
 /// replay, wall time elsewhere), at millisecond resolution.
 public final class LiveBlocklist: @unchecked Sendable {
     private let current: Atomic<UInt>
-    private let gate = ReaderGate()
+    private let gate = ReaderGate.shared
     private let tags = SourceTags()
     private let writer: Mutex<WriterState>
     private let liveCount = Atomic<Int>(0)
@@ -48,7 +49,7 @@ public final class LiveBlocklist: @unchecked Sendable {
 
     /// An empty list with room for `exactCapacity` exact blocklist entries before it grows.
     public convenience init(exactCapacity: Int = 0) {
-        let caps = [max(16, exactCapacity * 4 / 3 + 1), 16, 16, 16]
+        let caps = [SlotArray.capacity(atLeast: max(16, exactCapacity * 4 / 3 + 1)), 16, 16, 16]
         let memory = caps.map { SlotMemory(zeroedBytes: SlotArray.bytes(capacity: $0)) }
         let arrays = zip(memory, caps).map { SlotArray(words: $0.base, capacity: $1) }
         self.init(tables: TableSet(arrays: arrays, memory: memory, masks: (0, 0)), state: WriterState(), sources: [])
@@ -237,6 +238,7 @@ public final class LiveBlocklist: @unchecked Sendable {
     private func rebuild(_ t: Int, capacity: Int, _ state: inout WriterState) {
         let old = tables
         let source = old.array(t)
+        let capacity = SlotArray.capacity(atLeast: capacity)
         let memory = SlotMemory(zeroedBytes: SlotArray.bytes(capacity: capacity))
         let fresh = SlotArray(words: memory.base, capacity: capacity)
         var live = 0

@@ -106,7 +106,7 @@ public enum Snapshot {
         for t in 0..<TableSet.count {
             let cap = Int(clamping: h[2 + t]), off = Int(clamping: h[6 + t])
             let live = Int(clamping: h[10 + t]), used = Int(clamping: h[14 + t])
-            guard cap >= 1, cap <= (1 << 40), off == end, off % page == 0,
+            guard cap >= SlotArray.group, cap % SlotArray.group == 0, cap <= (1 << 40), off == end, off % page == 0,
                   off + SlotArray.bytes(capacity: cap) <= size, live <= used, used < cap else {
                 throw bad("array \(t) does not fit the file")
             }

@@ -1,3 +1,4 @@
+import CBits
 import Synchronization
 
 #if canImport(Glibc)
@@ -5,62 +6,105 @@ import Glibc
 #endif
 
 /// Grace periods for freeing tables that readers may still be probing: a small
-/// read-copy-update scheme that never makes a reader wait.
+/// user-space read-copy-update scheme, after liburcu's membarrier flavour, in which a
+/// reader never waits and executes no fence and no atomic read-modify-write.
 ///
-/// A reader increments one of 64 striped counters (picked by its thread, each on its
-/// own cache line so readers on different cores do not share a line) for the current
-/// parity before it loads the table pointer, and decrements it when done. A writer
-/// that has swapped the table pointer flips the parity and waits until every counter of
-/// the old parity has drained; afterwards no reader can hold the old table, because
-/// any reader that incremented after the writer saw its counter at zero loads the
-/// pointer after the swap (all of these operations are sequentially consistent). New
-/// readers go to the other parity, so a steady stream of readers cannot starve the
-/// writer. Readers do two uncontended atomic additions per lookup; only writers wait.
+/// Each reader thread owns a record (claimed on its first lookup, kept in a
+/// thread-local pointer, released when the thread exits), alone on its cache line.
+/// To read, a thread stores the current epoch into its record, loads the table
+/// pointer, probes, and stores 0. A writer that has swapped the table pointer bumps the
+/// epoch and issues `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`, which runs a full
+/// memory barrier on every thread of the process: afterwards every reader either has
+/// its record's store visible (and the writer waits until that record changes, i.e.
+/// the reader left) or will load the table pointer after the barrier and see the new
+/// table. Then the old table can go. Only writers wait, and only for lookups that were
+/// in flight.
+///
+/// Where membarrier is unavailable, readers pay a sequentially consistent fence after
+/// storing their epoch instead. Past 512 concurrent reader threads, extra threads share
+/// one atomic counter that the writer waits to see drain.
 final class ReaderGate: @unchecked Sendable {
-    private static let stripes = 64
-    /// 128 bytes between counters: a cache line plus the adjacent-line prefetcher.
+    static let shared = ReaderGate()
+
+    private static let capacity = 512
+    /// 128 bytes between records: a cache line plus the adjacent-line prefetcher.
     private static let spacing = 16
-    private let parity = Atomic<Int>(0)
-    private let counters: UnsafeMutablePointer<Atomic<Int>>
-    private let count = 2 * ReaderGate.stripes * ReaderGate.spacing
+    /// Word 0 of a record: the epoch its thread entered in, 0 when outside.
+    /// Word 1: 1 while a thread owns the record.
+    private let records: UnsafeMutablePointer<Atomic<UInt64>>
+    private let epoch = Atomic<UInt64>(1)
+    private let overflow = Atomic<Int>(0)
+    private let expedited: Bool
+    private var releaseKey = pthread_key_t()
 
-    init() {
-        counters = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: count)
-        for i in 0..<count { (counters + i).initialize(to: Atomic(0)) }
+    private init() {
+        let words = ReaderGate.capacity * ReaderGate.spacing
+        records = UnsafeMutablePointer<Atomic<UInt64>>.allocate(capacity: words)
+        for i in 0..<words { (records + i).initialize(to: Atomic(0)) }
+        // MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED (16), then PRIVATE_EXPEDITED (8) works.
+        expedited = callguard_membarrier(16, 0) == 0 && callguard_membarrier(8, 0) == 0
+        // When a thread exits, its record goes back to the pool.
+        pthread_key_create(&releaseKey) { record in
+            guard let r = record?.assumingMemoryBound(to: Atomic<UInt64>.self) else { return }
+            r[0].store(0, ordering: .releasing)
+            r[1].store(0, ordering: .releasing)
+        }
     }
 
-    deinit {
-        counters.deinitialize(count: count)
-        counters.deallocate()
-    }
+    /// The token `exit` takes: the thread's record, or nil for the shared counter.
+    typealias Token = UnsafeMutablePointer<Atomic<UInt64>>?
 
-    /// Marks the calling thread as reading; returns the token to pass to `exit`.
+    /// Marks the calling thread as reading. Must be paired with `exit`, no nesting.
     @inline(__always)
-    func enter() -> Int {
-        let stripe = Int(truncatingIfNeeded: (UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) &* 0x9E37_79B9_7F4A_7C15) >> 58)
-        let p = parity.load(ordering: .sequentiallyConsistent)
-        let slot = (p &* ReaderGate.stripes &+ stripe) &* ReaderGate.spacing
-        counters[slot].wrappingAdd(1, ordering: .sequentiallyConsistent)
-        return slot
+    func enter() -> Token {
+        guard let raw = callguard_get_reader_record() ?? claim() else {
+            overflow.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            return nil
+        }
+        let record = raw.assumingMemoryBound(to: Atomic<UInt64>.self)
+        record[0].store(epoch.load(ordering: .relaxed), ordering: .relaxed)
+        if expedited { callguard_compiler_barrier() } else { atomicMemoryFence(ordering: .sequentiallyConsistent) }
+        return record
     }
 
     @inline(__always)
-    func exit(_ token: Int) {
-        counters[token].wrappingSubtract(1, ordering: .releasing)
+    func exit(_ token: Token) {
+        if let record = token {
+            record[0].store(0, ordering: .releasing)
+        } else {
+            overflow.wrappingSubtract(1, ordering: .releasing)
+        }
+    }
+
+    /// Gives the calling thread a record of its own; nil when all are taken.
+    private func claim() -> UnsafeMutableRawPointer? {
+        for i in 0..<ReaderGate.capacity {
+            let record = records + i * ReaderGate.spacing
+            if record[1].compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+                let raw = UnsafeMutableRawPointer(record)
+                callguard_set_reader_record(raw)
+                pthread_setspecific(releaseKey, raw)
+                return raw
+            }
+        }
+        return nil
     }
 
     /// Waits until every reader that might have seen the previous table pointer is done.
-    /// Writers only, one at a time, after publishing the new pointer.
+    /// Writers only, after publishing the new pointer.
     func synchronize() {
-        let old = parity.load(ordering: .sequentiallyConsistent)
-        parity.store(1 - old, ordering: .sequentiallyConsistent)
-        for s in 0..<ReaderGate.stripes {
-            let slot = (old * ReaderGate.stripes + s) * ReaderGate.spacing
+        let next = epoch.add(1, ordering: .sequentiallyConsistent).newValue
+        if expedited { _ = callguard_membarrier(8, 0) } else { atomicMemoryFence(ordering: .sequentiallyConsistent) }
+        for i in 0..<ReaderGate.capacity {
+            let record = records + i * ReaderGate.spacing
+            let seen = record[0].load(ordering: .acquiring)
+            guard seen != 0 && seen < next else { continue }
             var spins = 0
-            while counters[slot].load(ordering: .sequentiallyConsistent) != 0 {
+            while record[0].load(ordering: .acquiring) == seen {
                 spins += 1
                 if spins > 64 { sched_yield() }
             }
         }
+        while overflow.load(ordering: .acquiring) != 0 { sched_yield() }
     }
 }

@@ -13,7 +13,9 @@ import Synchronization
 /// - every change of an entry is one atomic store of its word, so a reader sees the
 ///   entry before or after a change, never a mix.
 /// A lookup probes linearly from the key's home slot, at most `capacity` slots: it is
-/// wait-free and allocates nothing. Only one writer at a time may call the mutating
+/// wait-free and allocates nothing. Home slots are the first of a 64-byte group of four
+/// (the capacity is a multiple of four and the array is page-aligned), so a lookup
+/// usually reads a single cache line. Only one writer at a time may call the mutating
 /// methods (the owner serialises writers).
 struct SlotArray: @unchecked Sendable {
     let words: UnsafeMutablePointer<Atomic<UInt64>>
@@ -22,7 +24,14 @@ struct SlotArray: @unchecked Sendable {
     /// Bytes needed for `capacity` slots.
     static func bytes(capacity: Int) -> Int { capacity * 16 }
 
+    /// Slots in a cache line; capacities are multiples of it.
+    static let group = 4
+
+    /// `n` rounded up to whole groups.
+    static func capacity(atLeast n: Int) -> Int { max(group, (n + group - 1) / group * group) }
+
     init(words: UnsafeMutableRawPointer, capacity: Int) {
+        precondition(capacity % SlotArray.group == 0)
         self.words = words.bindMemory(to: Atomic<UInt64>.self, capacity: capacity * 2)
         self.capacity = capacity
     }
@@ -39,16 +48,24 @@ struct SlotArray: @unchecked Sendable {
         return h
     }
 
-    /// The key's home slot: the mixed key scaled to the capacity (no power of two needed).
+    /// The key's home slot: the first slot of the group the mixed key scales to (no
+    /// power of two needed).
     @inline(__always)
-    func home(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: SlotArray.mix(key).multipliedFullWidth(by: UInt64(capacity)).high)
+    func home(_ key: UInt64) -> Int { home(hash: SlotArray.mix(key)) }
+
+    @inline(__always)
+    func home(hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(capacity / SlotArray.group)).high) &* SlotArray.group
     }
 
     /// The entry word stored for `key`, or 0 when the key has no entry. Wait-free.
     @inline(__always)
-    func find(_ key: UInt64) -> UInt64 {
-        var i = home(key)
+    func find(_ key: UInt64) -> UInt64 { find(key, hash: SlotArray.mix(key)) }
+
+    /// `find` with the key's `mix` already computed (one number is looked up in two lists).
+    @inline(__always)
+    func find(_ key: UInt64, hash: UInt64) -> UInt64 {
+        var i = home(hash: hash)
         var left = capacity
         while left > 0 {
             let k = words[2 &* i].load(ordering: .acquiring)

@@ -60,16 +60,17 @@ final class TableSet: @unchecked Sendable {
     /// within a list the exact number, then the longest live prefix.
     @inline(__always)
     func match(_ number: PhoneNumber, nowMs: UInt64) -> NumberMatch? {
-        if let m = TableSet.match(number, nowMs, allowExact, allowPrefix,
+        let hash = SlotArray.mix(number.key)
+        if let m = TableSet.match(number, hash, nowMs, allowExact, allowPrefix,
                                   allowPrefixLengths.load(ordering: .acquiring), .allow) { return m }
-        return TableSet.match(number, nowMs, blockExact, blockPrefix,
+        return TableSet.match(number, hash, nowMs, blockExact, blockPrefix,
                               blockPrefixLengths.load(ordering: .acquiring), .block)
     }
 
     @inline(__always)
-    private static func match(_ number: PhoneNumber, _ nowMs: UInt64, _ exact: SlotArray, _ prefix: SlotArray,
+    private static func match(_ number: PhoneNumber, _ hash: UInt64, _ nowMs: UInt64, _ exact: SlotArray, _ prefix: SlotArray,
                               _ lengths: UInt32, _ side: ListSide) -> NumberMatch? {
-        let w = exact.find(number.key)
+        let w = exact.find(number.key, hash: hash)
         if EntryWord.isLive(w, nowMs: nowMs) { return found(number, false, side, w) }
         guard lengths != 0 else { return nil }
         var n = Int(number.digitCount)
