@@ -88,3 +88,17 @@ struct ListFileTests {
         #expect(throws: LineError.self) { _ = try list("", allow: "+86110,reported\n") }
     }
 }
+
+@Suite("List memory")
+struct ListMemoryTests {
+    @Test func bulkLoadUsesAtMost24BytesPerExactEntry() throws {
+        var text = ""
+        for i in 0..<200_000 { text += "+86138\(String(10_000_000 + 37 * i))\n" }
+        let l = try list(text)
+        #expect(l.entryCount == 200_000)
+        let exact = l.tableStatistics().tables[0]
+        let perEntry = Double(exact.bytes) / Double(exact.live)
+        #expect(perEntry <= 24, "\(perEntry) bytes per exact entry")
+        #expect(l.tableStatistics().rebuilds <= 1)  // sized once from the line count, not grown step by step
+    }
+}
