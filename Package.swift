@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0",
                  traits: ["MallocInterposer"]),
     ],
@@ -40,8 +41,13 @@ let package = Package(
         // Reports over engine runs (the replay summary for now).
         .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Blocklist", "Numbering"]),
         .executableTarget(name: "callguard", dependencies: [
-            "Engine", "Harness", "Wire", "Blocklist", "Numbering",
+            "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The traffic simulator: labeled traces of normal and fraud calls. Shares no
+        // decoding, numbering or detection code with the engine it tests.
+        .target(name: "Simulator", dependencies: [
+            "CPcap", .product(name: "Yams", package: "Yams"),
         ]),
         // Builds frames and writes classic pcap files: for tests, benchmarks and the demo trace.
         .target(name: "PacketCrafting"),

@@ -1,0 +1,181 @@
+/// What a generation wrote.
+public struct GenerationSummary: Sendable {
+    public var calls = 0
+    public var fraudCalls = 0
+    public var packets = 0
+    public var bytes = 0
+    public var callsByScenario: [String: Int] = [:]
+    /// Most calls with packets still to write at one time: the memory bound.
+    public var peakOpenCalls = 0
+}
+
+/// The simulator: merges every traffic source by the start of its next call, expands
+/// each call into its SIP messages on an agenda ordered by time, and writes packets in
+/// time order as soon as no earlier call can still add one before them. Memory holds
+/// only the calls still in progress, so any length of trace streams out. The same
+/// scenario and seed give byte-identical files.
+public final class Generator {
+    public let scenario: Scenario
+    public let seed: UInt64
+    private let ctx: SimContext
+    private var sources: [TrafficSource]
+
+    /// `targetCalls` scales the scenario to about that many call setups, keeping its mix:
+    /// the population, the legitimate high-volume and foreign rates, and the campaigns'
+    /// sources (or, when shrinking, their rates) all change by the same factor.
+    public init(scenario: Scenario, seed: UInt64, targetCalls: Int? = nil) {
+        var s = scenario
+        if let target = targetCalls {
+            let expected = Generator.sources(SimContext(scenario: scenario, seed: seed), seed: seed)
+                .map { $0.expectedCalls(SimContext(scenario: scenario, seed: seed)) }.reduce(0, +)
+            if expected > 0 {
+                let f = Double(target) / expected
+                s.population.subscribers = max(2, Int((Double(s.population.subscribers) * f).rounded()))
+                for i in s.normal.highVolume.indices { s.normal.highVolume[i].callsPerHour *= f }
+                s.normal.foreign?.callsPerHour *= f
+                for i in s.campaigns.indices {
+                    let scaled = Double(s.campaigns[i].sources) * f
+                    if scaled >= 1 {
+                        s.campaigns[i].sources = Int(scaled.rounded())
+                        s.campaigns[i].callsPerHour *= scaled / Double(s.campaigns[i].sources)
+                    } else {
+                        s.campaigns[i].sources = 1
+                        s.campaigns[i].callsPerHour *= scaled
+                    }
+                }
+            }
+        }
+        self.scenario = s
+        self.seed = seed
+        ctx = SimContext(scenario: s, seed: seed)
+        sources = Generator.sources(ctx, seed: seed)
+    }
+
+    private static func sources(_ ctx: SimContext, seed: UInt64) -> [TrafficSource] {
+        let s = ctx.scenario
+        var out: [TrafficSource] = []
+        if s.normal.callsPerSubscriberPerHour > 0 { out.append(SubscriberCalls(ctx, seed: seed)) }
+        for (i, h) in s.normal.highVolume.enumerated() { out.append(HighVolumeCalls(ctx, h, seed: seed, stream: 10 + UInt64(i))) }
+        if let f = s.normal.foreign { out.append(ForeignCalls(ctx, f, seed: seed)) }
+        for (ci, c) in s.campaigns.enumerated() {
+            for k in 0..<c.sources {
+                let index = ci * 1000 + k
+                let stream = 1_000_000 + UInt64(index)
+                switch c.kind {
+                case .goipSimbox: out.append(GoIPGateway(ctx, c, index: index, seed: seed, stream: stream))
+                case .spoofedOrigin: out.append(SpoofedOriginSource(ctx, c, index: index, seed: seed, stream: stream))
+                case .wangiri: out.append(WangiriSource(ctx, c, index: index, seed: seed, stream: stream))
+                case .flood: out.append(FloodSource(ctx, c, index: index, seed: seed, stream: stream))
+                case .scanning: out.append(ScanningSource(ctx, c, index: index, seed: seed, stream: stream))
+                case .targeted: out.append(TargetedSource(ctx, c, index: index, seed: seed, stream: stream))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Calls the scenario (as scaled) is expected to place.
+    public var expectedCalls: Double { sources.map { $0.expectedCalls(ctx) }.reduce(0, +) }
+
+    /// The population model, for tests that check the normal traffic's statistics.
+    public var population: PopulationModel { ctx.population }
+
+    private struct Pending: Comparable {
+        var time: Int64
+        var order: UInt64
+        var slot: Int32
+        var event: SIPEvent
+        static func < (a: Pending, b: Pending) -> Bool { a.time != b.time ? a.time < b.time : a.order < b.order }
+        static func == (a: Pending, b: Pending) -> Bool { a.time == b.time && a.order == b.order }
+    }
+
+    private struct NextSource: Comparable {
+        var time: Int64
+        var index: Int
+        static func < (a: NextSource, b: NextSource) -> Bool { a.time != b.time ? a.time < b.time : a.index < b.index }
+    }
+
+    /// Writes the trace and its labels; `onCall` sees every call plan (tests).
+    @discardableResult
+    public func run(pcap: String, labels: String, onCall: ((CallPlan) -> Void)? = nil) throws(SimulationError) -> GenerationSummary {
+        let writer = try PcapDumpWriter(path: pcap)
+        let labelWriter: LabelsWriter
+        do { labelWriter = try LabelsWriter(path: labels) } catch { _ = writer.close(); throw error }
+        var summary = GenerationSummary()
+        let framer = PacketFramer()
+        var textRandom = SimRandom(seed: seed, stream: 7)
+        var agenda = MinHeap<Pending>()
+        var calls: [(text: CallText, pending: Int)?] = []
+        var free: [Int32] = []
+        var open = 0
+        var order: UInt64 = 0
+
+        var next = MinHeap<NextSource>()
+        for (i, s) in sources.enumerated() where s.nextStart != .max { next.push(NextSource(time: s.nextStart, index: i)) }
+
+        func emit(upTo limit: Int64) {
+            while let p = agenda.min, p.time < limit {
+                _ = agenda.pop()
+                let slot = Int(p.slot)
+                let call = calls[slot]!
+                let text = call.text
+                let payload = Array(text.text(p.event).utf8)
+                let plan = text.plan
+                let fromOrigin = text.fromOrigin(p.event)
+                let (src, sport, dst, dport) = fromOrigin ? (plan.origin.ip, plan.origin.port, text.core, 5060)
+                                                          : (text.core, 5060, plan.origin.ip, plan.origin.port)
+                let write: PacketFramer.Emit = { writer.write($0, at: p.time) }
+                if plan.origin.transport == .udp {
+                    framer.udp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: plan.origin.vlan, payload: payload, emit: write)
+                } else {
+                    framer.tcp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: plan.origin.vlan, payload: payload,
+                               fromOrigin: fromOrigin, emit: write)
+                }
+                if call.pending == 1 {
+                    calls[slot] = nil
+                    free.append(p.slot)
+                    open -= 1
+                } else {
+                    calls[slot]!.pending -= 1
+                }
+            }
+        }
+
+        while let n = next.pop() {
+            emit(upTo: n.time)
+            let source = sources[n.index]
+            let plan = source.makeCall(ctx)
+            if source.nextStart != .max { next.push(NextSource(time: source.nextStart, index: n.index)) }
+            onCall?(plan)
+            labelWriter.write(plan)
+            summary.calls += 1
+            if plan.label == .fraud { summary.fraudCalls += 1 }
+            summary.callsByScenario[plan.scenario, default: 0] += 1
+
+            let core = plan.origin.ip.isIPv6 ? scenario.network.coreIPv6 : scenario.network.coreIPv4
+            var p = plan
+            if p.padded && (p.origin.ip.isIPv6 || p.origin.transport == .tcp) { p.padded = false }  // only UDP over IPv4 fragments
+            let text = CallText(plan: p, cc: scenario.countryCode, core: core, rng: &textRandom)
+            let events = DialogScript.events(p, byeFromCaller: text.byeFromCaller)
+            let slot: Int32
+            if let f = free.popLast() { slot = f; calls[Int(f)] = (text, events.count) } else {
+                slot = Int32(calls.count)
+                calls.append((text, events.count))
+            }
+            open += 1
+            summary.peakOpenCalls = max(summary.peakOpenCalls, open)
+            for (offset, event) in events {
+                order += 1
+                agenda.push(Pending(time: plan.start + Int64(offset * 1e9), order: order, slot: slot, event: event))
+            }
+        }
+        emit(upTo: .max)
+        summary.packets = writer.packets
+        summary.bytes = writer.bytes
+        let pcapOK = writer.close()
+        let labelsOK = labelWriter.close()
+        guard pcapOK else { throw .output(path: pcap, reason: "write failed") }
+        guard labelsOK else { throw .output(path: labels, reason: "write failed") }
+        return summary
+    }
+}

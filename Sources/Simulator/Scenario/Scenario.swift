@@ -1,0 +1,239 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything a simulated network does for a while: who subscribes, how they call, the
+/// network their calls cross, and the fraud campaigns running in it. Read from YAML by
+/// `ScenarioFile`; see `BuiltinScenarios` for complete examples.
+public struct Scenario: Sendable {
+    public var name: String
+    public var description: String
+    /// Nanoseconds since the Unix epoch.
+    public var start: Int64
+    public var duration: Int64
+    public var countryCode: String
+    public var network: Network
+    public var population: Population
+    public var normal: NormalTraffic
+    public var campaigns: [Campaign]
+}
+
+/// An IPv4 or IPv6 address as 4 or 16 bytes.
+public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
+    public var bytes: [UInt8]
+    public var isIPv6: Bool { bytes.count == 16 }
+    /// Dotted quad, or RFC 5952 text for IPv6 (via `inet_ntop`).
+    public var description: String {
+        if !isIPv6 { return bytes.map(String.init).joined(separator: ".") }
+        var text = [CChar](repeating: 0, count: 64)
+        return bytes.withUnsafeBytes { b in
+            inet_ntop(AF_INET6, b.baseAddress, &text, 64) != nil ? String(cString: text) : "::"
+        }
+    }
+
+    /// The address `n` after this one (for pools of SBC and gateway addresses).
+    func advanced(by n: Int) -> IPAddress {
+        var b = bytes
+        var carry = n
+        var i = b.count - 1
+        while carry > 0 && i >= 0 {
+            let v = Int(b[i]) + carry
+            b[i] = UInt8(v & 0xFF)
+            carry = v >> 8
+            i -= 1
+        }
+        return IPAddress(bytes: b)
+    }
+}
+
+/// The operator's network as a capture at its core sees it.
+public struct Network: Sendable {
+    /// The core element every call setup is captured on its way to.
+    public var coreIPv4: IPAddress
+    public var coreIPv6: IPAddress
+    public var access: [AccessNetwork]
+    public var trunks: [Trunk]
+
+    public func trunk(named name: String) -> Trunk? { trunks.first { $0.name == name } }
+}
+
+/// Where subscribers attach: a VoLTE/IMS radio network (cells, P-Access-Network-Info,
+/// IMEIs), fixed lines or enterprise PBXs, behind one or more SBC addresses.
+public struct AccessNetwork: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case volte, fixed, enterprise }
+    public var name: String
+    public var kind: Kind
+    /// Share of subscribers attached here (weights, normalised over all access networks).
+    public var share: Double
+    public var sbc: [IPAddress]
+    public var vlan: Int?
+    public var tcpShare: Double
+    public var cells: Int
+    /// MCC+MNC for cell identities (`46000`).
+    public var plmn: String
+    /// The network asserts callers' identities (adds P-Asserted-Identity).
+    public var assertsIdentity: Bool
+}
+
+/// An interconnect to another carrier.
+public struct Trunk: Sendable {
+    public enum Role: String, Sendable, CaseIterable { case domestic, international, trusted, enterprise }
+    public var name: String
+    public var role: Role
+    public var ip: IPAddress
+    public var vlan: Int?
+    public var tcpShare: Double
+}
+
+/// The subscribers: numbers drawn from blocks, some of them elderly.
+public struct Population: Sendable {
+    public var subscribers: Int
+    /// E.164 block prefixes without `+` (`8613800`), filled in order.
+    public var blocks: [String]
+    public var numberLength: Int
+    /// Share of all subscribers who are elderly, and the blocks they concentrate in.
+    public var elderlyShare: Double
+    public var elderlyBlocks: [String]
+    /// Share of the elderly that live in `elderlyBlocks` (the rest are anywhere).
+    public var elderlyConcentration: Double
+}
+
+/// How honest people and organisations call.
+public struct NormalTraffic: Sendable {
+    public var callsPerSubscriberPerHour: Double
+    /// 24 relative weights of the load by hour of day (UTC of the trace clock).
+    public var dailyCurve: [Double]
+    public var contactsMin: Int
+    public var contactsMax: Int
+    /// Share of calls that go to one of the caller's contacts.
+    public var socialShare: Double
+    public var holding: Holding
+    public var ringMedianSeconds: Double
+    public var outcomes: Outcomes
+    public var retransmissionRate: Double
+    /// Share of INVITEs padded past the MTU (IP-fragmented over UDP).
+    public var fragmentedShare: Double
+    public var forms: Forms
+    public var telURIShare: Double
+    public var highVolume: [HighVolumeCaller]
+    public var foreign: ForeignTraffic?
+}
+
+/// Holding (talk) time: log-normal, capped.
+public struct Holding: Sendable {
+    public var medianSeconds: Double
+    public var sigma: Double
+    public var maxSeconds: Double
+}
+
+/// Final outcomes of call attempts, as shares.
+public struct Outcomes: Sendable {
+    public var answered: Double
+    public var busy: Double
+    /// Rings until the caller gives up (CANCEL, 487).
+    public var noAnswer: Double
+    /// Declined (603).
+    public var rejected: Double
+    /// Not reachable (480).
+    public var unavailable: Double
+
+    var weights: [Double] { [answered, busy, noAnswer, rejected, unavailable] }
+}
+
+/// How numbers are written in From/To/PAI: shares of E.164, national and 00-prefixed.
+public struct Forms: Sendable {
+    public var e164: Double
+    public var national: Double
+    public var internationalPrefix: Double
+}
+
+/// A legitimate caller placing many calls: a bank's notification line (`95588`), a call
+/// centre's number block. Must never be blocked.
+public struct HighVolumeCaller: Sendable {
+    public var name: String
+    /// Caller numbers (E.164 digits); the source rotates through them.
+    public var numbers: [String]
+    public var callsPerHour: Double
+    public var answerRatio: Double
+    public var holdingMedianSeconds: Double
+    public var trunk: String
+}
+
+/// Honest callers from abroad on the international trunk.
+public struct ForeignTraffic: Sendable {
+    public var callsPerHour: Double
+    public var countryCodes: [String]
+    public var trunk: String
+    public var answerRatio: Double
+}
+
+/// A fraud campaign: its kind, how many independent sources run it, when, and the
+/// kind's parameters.
+public struct Campaign: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case goipSimbox = "goip_simbox"
+        case spoofedOrigin = "spoofed_origin"
+        case wangiri
+        case flood
+        case scanning
+        case targeted
+    }
+
+    public var kind: Kind
+    /// The `scenario` label of its calls (defaults to the kind's name).
+    public var label: String
+    /// Independent sources (gateways, spoofing operators, ...).
+    public var sources: Int
+    /// Active part of the scenario, as fractions of its duration.
+    public var window: (Double, Double)
+    /// Calls per hour per source while active.
+    public var callsPerHour: Double
+    public var answerRatio: Double
+    public var holdingMedianSeconds: Double
+    /// Share of a source's calls made to look human (to contacts, human durations).
+    public var camouflageShare: Double
+    /// A source takes a new number after this many calls (0: never).
+    public var numberLifetimeCalls: Int
+    public var trunk: String?
+    public var goip: GoIPParameters
+    public var spoofing: SpoofParameters
+    public var wangiri: WangiriParameters
+    public var scanning: ScanParameters
+}
+
+/// A GoIP / SIM-box gateway's make-up and its operators' tricks.
+public struct GoIPParameters: Sendable {
+    public var sims: Int
+    /// SIMs in use at once; the gateway rotates through all of them.
+    public var activeSims: Int
+    public var rotateEverySeconds: Double
+    /// Regular gap between a SIM's calls, and the random jitter added to it (fraction).
+    public var gapSeconds: Double
+    public var jitter: Double
+    public var userAgents: [String]
+    /// Type allocation code shared by the gateway's IMEIs (8 digits).
+    public var tac: String
+    /// The access network whose cell the gateway sits in.
+    public var access: String
+}
+
+public struct SpoofParameters: Sendable {
+    /// Share of calls presenting an official or service number rather than a domestic mobile.
+    public var officialShare: Double
+    /// Official and service numbers presented (E.164 digits).
+    public var officialNumbers: [String]
+}
+
+public struct WangiriParameters: Sendable {
+    /// Premium-rate range the callers come from (E.164 digits).
+    public var premiumPrefix: String
+    public var ringMaxSeconds: Double
+}
+
+public struct ScanParameters: Sendable {
+    /// The block walked (E.164 digits).
+    public var block: String
+    public var step: Int
+    /// Share of numbers skipped while walking.
+    public var skipShare: Double
+}

@@ -1,0 +1,484 @@
+import Yams
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A scenario file that cannot be used, as `file:line: key: reason`.
+public struct ScenarioError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var line: Int
+    public var key: String
+    public var reason: String
+    public var description: String { "\(path):\(line): \(key.isEmpty ? "" : key + ": ")\(reason)" }
+}
+
+/// Reads scenario YAML into a `Scenario`, checking every key and value: unknown keys,
+/// wrong types, values out of range and dangling references are errors that name the
+/// file, the line and the key.
+public enum ScenarioFile {
+    public static func parse(_ yaml: String, path: String) throws(ScenarioError) -> Scenario {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ScenarioError(path: path, line: 1, key: "", reason: "empty scenario")
+            }
+            root = node
+        } catch let e as ScenarioError {
+            throw e
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
+            throw ScenarioError(path: path, line: mark.line, key: "", reason: "not valid YAML (\(problem))")
+        } catch {
+            throw ScenarioError(path: path, line: 1, key: "", reason: "not valid YAML (\(error))")
+        }
+        let r = try Fields(root, path: path, key: "")
+        return try scenario(r)
+    }
+
+    private static func scenario(_ r: Fields) throws(ScenarioError) -> Scenario {
+        let name = try r.string("name")
+        let description = try r.string("description", default: "")
+        let start = try r.time("start")
+        let duration = try r.duration("duration", range: 1...(30 * 86_400))
+        let cc = try r.digits("country_code", default: "86", length: 1...3)
+        let network = try self.network(try r.fields("network"))
+        let population = try self.population(try r.fields("population"), cc: cc)
+        let normal = try self.normal(try r.fields("normal"), network: network)
+        var campaigns: [Campaign] = []
+        for c in try r.list("campaigns", default: []) {
+            campaigns.append(try campaign(c, network: network))
+        }
+        try r.finish()
+        return Scenario(name: name, description: description, start: start, duration: Int64(duration * 1e9),
+                        countryCode: cc, network: network, population: population, normal: normal, campaigns: campaigns)
+    }
+
+    private static func network(_ r: Fields) throws(ScenarioError) -> Network {
+        let core = try r.fields("core")
+        let v4 = try core.address("ipv4", v6: false)
+        let v6 = try core.address("ipv6", v6: true)
+        try core.finish()
+        var access: [AccessNetwork] = []
+        for a in try r.list("access") {
+            let kind = try a.choice("kind", AccessNetwork.Kind.self)
+            let n = AccessNetwork(
+                name: try a.string("name"), kind: kind, share: try a.double("share", default: 1, range: 0...1e6),
+                sbc: try a.addresses("sbc"), vlan: try a.optionalInt("vlan", range: 1...4094),
+                tcpShare: try a.double("tcp_share", default: 0, range: 0...1),
+                cells: try a.int("cells", default: kind == .volte ? 50 : 0, range: 0...1_000_000),
+                plmn: try a.digits("plmn", default: "46000", length: 5...6),
+                assertsIdentity: try a.bool("asserts_identity", default: true))
+            try a.finish()
+            access.append(n)
+        }
+        guard !access.isEmpty else { throw r.error("access", "at least one access network is needed") }
+        var trunks: [Trunk] = []
+        for t in try r.list("trunks", default: []) {
+            trunks.append(Trunk(name: try t.string("name"), role: try t.choice("role", Trunk.Role.self),
+                                ip: try t.address("ip", v6: nil), vlan: try t.optionalInt("vlan", range: 1...4094),
+                                tcpShare: try t.double("tcp_share", default: 0, range: 0...1)))
+            try t.finish()
+        }
+        try r.finish()
+        return Network(coreIPv4: v4, coreIPv6: v6, access: access, trunks: trunks)
+    }
+
+    private static func population(_ r: Fields, cc: String) throws(ScenarioError) -> Population {
+        let p = Population(
+            subscribers: try r.int("subscribers", range: 1...100_000_000),
+            blocks: try r.numbers("blocks"),
+            numberLength: try r.int("number_length", default: 13, range: 4...15),
+            elderlyShare: try r.double("elderly_share", default: 0, range: 0...1),
+            elderlyBlocks: try r.numbers("elderly_blocks", default: []),
+            elderlyConcentration: try r.double("elderly_concentration", default: 0.8, range: 0...1))
+        for b in p.elderlyBlocks where !p.blocks.contains(b) {
+            throw r.error("elderly_blocks", "+\(b) is not one of the population's blocks")
+        }
+        try r.finish()
+        return p
+    }
+
+    private static func normal(_ r: Fields, network: Network) throws(ScenarioError) -> NormalTraffic {
+        let curve = try r.doubles("daily_curve", default: Array(repeating: 1, count: 24))
+        guard curve.count == 24, curve.allSatisfy({ $0 >= 0 }), curve.contains(where: { $0 > 0 }) else {
+            throw r.error("daily_curve", "needs 24 non-negative weights, one per hour, not all zero")
+        }
+        let contacts = try r.fields("contacts")
+        let cmin = try contacts.int("min", default: 5, range: 1...1000)
+        let cmax = try contacts.int("max", default: 30, range: cmin...1000)
+        try contacts.finish()
+        let h = try r.fields("holding")
+        let holding = Holding(medianSeconds: try h.duration("median", range: 0.1...86_400),
+                              sigma: try h.double("sigma", default: 1.0, range: 0...5),
+                              maxSeconds: try h.duration("max", default: 4 * 3600, range: 1...86_400))
+        try h.finish()
+        let o = try r.fields("outcomes")
+        let outcomes = Outcomes(answered: try o.double("answered", range: 0...1), busy: try o.double("busy", default: 0, range: 0...1),
+                                noAnswer: try o.double("no_answer", default: 0, range: 0...1),
+                                rejected: try o.double("rejected", default: 0, range: 0...1),
+                                unavailable: try o.double("unavailable", default: 0, range: 0...1))
+        guard abs(outcomes.weights.reduce(0, +) - 1) < 0.001 else { throw o.error("", "outcome shares must add up to 1") }
+        try o.finish()
+        let f = try r.fields("number_forms", optional: true)
+        let forms = Forms(e164: try f?.double("e164", default: 1, range: 0...1) ?? 1,
+                          national: try f?.double("national", default: 0, range: 0...1) ?? 0,
+                          internationalPrefix: try f?.double("international_prefix", default: 0, range: 0...1) ?? 0)
+        try f?.finish()
+        var high: [HighVolumeCaller] = []
+        for v in try r.list("high_volume", default: []) {
+            let trunk = try v.string("trunk")
+            guard network.trunk(named: trunk) != nil else { throw v.error("trunk", "no trunk named '\(trunk)'") }
+            high.append(HighVolumeCaller(name: try v.string("name"), numbers: try v.numbers("numbers"),
+                                         callsPerHour: try v.double("calls_per_hour", range: 0...10_000_000),
+                                         answerRatio: try v.double("answer_ratio", default: 0.6, range: 0...1),
+                                         holdingMedianSeconds: try v.duration("holding_median", default: 60, range: 1...86_400),
+                                         trunk: trunk))
+            try v.finish()
+        }
+        var foreign: ForeignTraffic?
+        if let fr = try r.fields("foreign", optional: true) {
+            let trunk = try fr.string("trunk")
+            guard network.trunk(named: trunk) != nil else { throw fr.error("trunk", "no trunk named '\(trunk)'") }
+            foreign = ForeignTraffic(callsPerHour: try fr.double("calls_per_hour", range: 0...10_000_000),
+                                     countryCodes: try fr.numbers("country_codes"), trunk: trunk,
+                                     answerRatio: try fr.double("answer_ratio", default: 0.6, range: 0...1))
+            try fr.finish()
+        }
+        let n = NormalTraffic(
+            callsPerSubscriberPerHour: try r.double("calls_per_subscriber_per_hour", range: 0...100),
+            dailyCurve: curve, contactsMin: cmin, contactsMax: cmax,
+            socialShare: try r.double("social_share", default: 0.8, range: 0...1), holding: holding,
+            ringMedianSeconds: try r.duration("ring_median", default: 6, range: 0.1...120), outcomes: outcomes,
+            retransmissionRate: try r.double("retransmission_rate", default: 0.01, range: 0...0.5),
+            fragmentedShare: try r.double("fragmented_share", default: 0.02, range: 0...1), forms: forms,
+            telURIShare: try r.double("tel_uri_share", default: 0.3, range: 0...1), highVolume: high, foreign: foreign)
+        try r.finish()
+        return n
+    }
+
+    private static func campaign(_ r: Fields, network: Network) throws(ScenarioError) -> Campaign {
+        let kind = try r.choice("type", Campaign.Kind.self)
+        let window = try r.doubles("window", default: [0, 1])
+        guard window.count == 2, window[0] >= 0, window[0] < window[1], window[1] <= 1 else {
+            throw r.error("window", "expected [from, to] as fractions of the duration, 0 <= from < to <= 1")
+        }
+        let trunk = try r.optionalString("trunk")
+        if let trunk, network.trunk(named: trunk) == nil { throw r.error("trunk", "no trunk named '\(trunk)'") }
+        let needsTrunk: Set<Campaign.Kind> = [.spoofedOrigin, .wangiri]
+        if needsTrunk.contains(kind) && trunk == nil { throw r.error("trunk", "a \(kind.rawValue) campaign enters on a trunk; name it") }
+        if kind == .spoofedOrigin, let t = trunk, network.trunk(named: t)?.role != .international {
+            throw r.error("trunk", "'\(t)' is not an international trunk")
+        }
+        var goip = GoIPParameters(sims: 32, activeSims: 8, rotateEverySeconds: 600, gapSeconds: 30, jitter: 0.05,
+                                  userAgents: ["dble"], tac: "86217004", access: network.access[0].name)
+        if let g = try r.fields("goip", optional: true) {
+            guard kind == .goipSimbox else { throw g.error("", "only a goip_simbox campaign takes 'goip'") }
+            goip.sims = try g.int("sims", default: goip.sims, range: 1...4096)
+            goip.activeSims = try g.int("active_sims", default: min(goip.activeSims, goip.sims), range: 1...goip.sims)
+            goip.rotateEverySeconds = try g.duration("rotate_every", default: goip.rotateEverySeconds, range: 1...86_400)
+            goip.gapSeconds = try g.duration("gap", default: goip.gapSeconds, range: 0.5...86_400)
+            goip.jitter = try g.double("jitter", default: goip.jitter, range: 0...1)
+            goip.userAgents = try g.strings("user_agents", default: goip.userAgents)
+            goip.tac = try g.digits("tac", default: goip.tac, length: 8...8)
+            goip.access = try g.string("access", default: goip.access)
+            guard network.access.contains(where: { $0.name == goip.access }) else {
+                throw g.error("access", "no access network named '\(goip.access)'")
+            }
+            try g.finish()
+        }
+        var spoof = SpoofParameters(officialShare: 0.3, officialNumbers: ["86110", "8695588", "8612315"])
+        if let s = try r.fields("spoofing", optional: true) {
+            spoof.officialShare = try s.double("official_share", default: spoof.officialShare, range: 0...1)
+            spoof.officialNumbers = try s.numbers("official_numbers", default: spoof.officialNumbers)
+            try s.finish()
+        }
+        var wangiri = WangiriParameters(premiumPrefix: "88216", ringMaxSeconds: 3)
+        if let w = try r.fields("wangiri", optional: true) {
+            wangiri.premiumPrefix = try w.number("premium_prefix", default: wangiri.premiumPrefix)
+            wangiri.ringMaxSeconds = try w.duration("ring_max", default: wangiri.ringMaxSeconds, range: 0.5...30)
+            try w.finish()
+        }
+        var scan = ScanParameters(block: "8613900", step: 1, skipShare: 0.1)
+        if let s = try r.fields("scanning", optional: true) {
+            scan.block = try s.number("block", default: scan.block)
+            scan.step = try s.int("step", default: 1, range: 1...1000)
+            scan.skipShare = try s.double("skip_share", default: scan.skipShare, range: 0...0.9)
+            try s.finish()
+        }
+        let c = Campaign(
+            kind: kind, label: try r.string("label", default: kind.rawValue),
+            sources: try r.int("sources", default: 1, range: 1...100_000), window: (window[0], window[1]),
+            callsPerHour: try r.double("calls_per_hour", range: 0.1...10_000_000),
+            answerRatio: try r.double("answer_ratio", default: 0.2, range: 0...1),
+            holdingMedianSeconds: try r.duration("holding_median", default: 20, range: 0.5...86_400),
+            camouflageShare: try r.double("camouflage_share", default: 0, range: 0...0.9),
+            numberLifetimeCalls: try r.int("number_lifetime_calls", default: 0, range: 0...100_000_000),
+            trunk: trunk, goip: goip, spoofing: spoof, wangiri: wangiri, scanning: scan)
+        try r.finish()
+        return c
+    }
+}
+
+/// A YAML mapping being read: typed getters that remember which keys were used, and
+/// errors that name the file, line and full key.
+final class Fields {
+    let node: Node
+    let mapping: Node.Mapping
+    let path: String
+    let key: String
+    private var used: Set<String> = []
+
+    init(_ node: Node, path: String, key: String) throws(ScenarioError) {
+        guard let m = node.mapping else {
+            throw ScenarioError(path: path, line: node.mark?.line ?? 1, key: key, reason: "expected a mapping of keys to values")
+        }
+        self.node = node
+        self.mapping = m
+        self.path = path
+        self.key = key
+    }
+
+    func full(_ k: String) -> String { k.isEmpty ? key : key.isEmpty ? k : key + "." + k }
+
+    func error(_ k: String, _ reason: String, at node: Node? = nil) -> ScenarioError {
+        ScenarioError(path: path, line: (node ?? mapping[k] ?? self.node).mark?.line ?? 1, key: full(k), reason: reason)
+    }
+
+    private func value(_ k: String) -> Node? {
+        used.insert(k)
+        return mapping[k]
+    }
+
+    private func required(_ k: String) throws(ScenarioError) -> Node {
+        guard let v = value(k) else { throw error(k, "missing (required)") }
+        return v
+    }
+
+    private func scalar(_ k: String, _ n: Node) throws(ScenarioError) -> String {
+        guard let s = n.scalar?.string else { throw error(k, "expected a single value", at: n) }
+        return s
+    }
+
+    /// Fails on keys nobody asked for (usually a typo).
+    func finish() throws(ScenarioError) {
+        for (k, _) in mapping {
+            guard let name = k.string else { throw error("", "keys must be text", at: k) }
+            if !used.contains(name) { throw error(name, "unknown key", at: k) }
+        }
+    }
+
+    func fields(_ k: String) throws(ScenarioError) -> Fields { try Fields(try required(k), path: path, key: full(k)) }
+
+    func fields(_ k: String, optional: Bool) throws(ScenarioError) -> Fields? {
+        guard let v = value(k) else { return nil }
+        return try Fields(v, path: path, key: full(k))
+    }
+
+    func list(_ k: String, default d: [Fields]? = nil) throws(ScenarioError) -> [Fields] {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        guard let seq = v.sequence else { throw error(k, "expected a list", at: v) }
+        var out: [Fields] = []
+        for (i, item) in seq.enumerated() { out.append(try Fields(item, path: path, key: full(k) + "[\(i)]")) }
+        return out
+    }
+
+    func string(_ k: String, default d: String? = nil) throws(ScenarioError) -> String {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        return try scalar(k, v)
+    }
+
+    func optionalString(_ k: String) throws(ScenarioError) -> String? {
+        guard let v = value(k) else { return nil }
+        return try scalar(k, v)
+    }
+
+    func strings(_ k: String, default d: [String]? = nil) throws(ScenarioError) -> [String] {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        guard let seq = v.sequence, !seq.isEmpty else { throw error(k, "expected a non-empty list", at: v) }
+        var out: [String] = []
+        for item in seq { out.append(try scalar(k, item)) }
+        return out
+    }
+
+    func double(_ k: String, default d: Double? = nil, range: ClosedRange<Double>) throws(ScenarioError) -> Double {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        let s = try scalar(k, v)
+        guard let x = Double(s), x.isFinite else { throw error(k, "'\(s)' is not a number", at: v) }
+        guard range.contains(x) else { throw error(k, "\(s) is outside \(range.lowerBound)...\(range.upperBound)", at: v) }
+        return x
+    }
+
+    func doubles(_ k: String, default d: [Double]) throws(ScenarioError) -> [Double] {
+        guard let v = value(k) else { return d }
+        guard let seq = v.sequence else { throw error(k, "expected a list of numbers", at: v) }
+        var out: [Double] = []
+        for item in seq {
+            let s = try scalar(k, item)
+            guard let x = Double(s), x.isFinite else { throw error(k, "'\(s)' is not a number", at: item) }
+            out.append(x)
+        }
+        return out
+    }
+
+    func int(_ k: String, default d: Int? = nil, range: ClosedRange<Int>) throws(ScenarioError) -> Int {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        let s = try scalar(k, v).replacingUnderscores()
+        guard let x = Int(s) else { throw error(k, "'\(s)' is not a whole number", at: v) }
+        guard range.contains(x) else { throw error(k, "\(x) is outside \(range.lowerBound)...\(range.upperBound)", at: v) }
+        return x
+    }
+
+    func optionalInt(_ k: String, range: ClosedRange<Int>) throws(ScenarioError) -> Int? {
+        guard mapping[k] != nil else { used.insert(k); return nil }
+        return try int(k, range: range)
+    }
+
+    func bool(_ k: String, default d: Bool) throws(ScenarioError) -> Bool {
+        guard let v = value(k) else { return d }
+        switch try scalar(k, v) {
+        case "true", "yes": return true
+        case "false", "no": return false
+        case let s: throw error(k, "'\(s)' is not true or false", at: v)
+        }
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ k: String, _ type: T.Type) throws(ScenarioError) -> T where T.RawValue == String {
+        let v = try required(k)
+        let s = try scalar(k, v)
+        guard let x = T(rawValue: s) else {
+            throw error(k, "'\(s)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))", at: v)
+        }
+        return x
+    }
+
+    func digits(_ k: String, default d: String, length: ClosedRange<Int>) throws(ScenarioError) -> String {
+        guard let v = value(k) else { return d }
+        let s = try scalar(k, v)
+        guard s.allSatisfy(\.isASCIIDigit), length.contains(s.count) else {
+            throw error(k, "'\(s)' is not \(length.lowerBound == length.upperBound ? "\(length.lowerBound)" : "\(length.lowerBound) to \(length.upperBound)") digits", at: v)
+        }
+        return s
+    }
+
+    /// An E.164 number or prefix written with `+` (`+8613800`); returns the digits.
+    func number(_ k: String, default d: String? = nil) throws(ScenarioError) -> String {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        return try e164(k, v)
+    }
+
+    func numbers(_ k: String, default d: [String]? = nil) throws(ScenarioError) -> [String] {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        guard let seq = v.sequence, !seq.isEmpty else { throw error(k, "expected a non-empty list of +E.164 numbers", at: v) }
+        var out: [String] = []
+        for item in seq { out.append(try e164(k, item)) }
+        return out
+    }
+
+    private func e164(_ k: String, _ n: Node) throws(ScenarioError) -> String {
+        let s = try scalar(k, n)
+        let digits = s.dropFirst()
+        guard s.hasPrefix("+"), !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isASCIIDigit) else {
+            throw error(k, "'\(s)' is not an E.164 number or prefix written with '+'", at: n)
+        }
+        return String(digits)
+    }
+
+    /// Seconds from `90`, `90s`, `500ms`, `5m`, `2h`, `1d`.
+    func duration(_ k: String, default d: Double? = nil, range: ClosedRange<Double>) throws(ScenarioError) -> Double {
+        guard let v = value(k) else {
+            if let d { return d }
+            throw error(k, "missing (required)")
+        }
+        let s = try scalar(k, v)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        var seconds: Double?
+        if let x = Double(s) { seconds = x }
+        for (suffix, scale) in units where seconds == nil && s.hasSuffix(suffix) {
+            if let x = Double(s.dropLast(suffix.count)) { seconds = x * scale }
+        }
+        guard let x = seconds, x.isFinite else { throw error(k, "'\(s)' is not a duration (e.g. 90s, 500ms, 5m, 2h)", at: v) }
+        guard range.contains(x) else { throw error(k, "\(s) is outside \(range.lowerBound)s...\(range.upperBound)s", at: v) }
+        return x
+    }
+
+    /// `2025-11-20T09:00:00Z` or Unix seconds; nanoseconds since the epoch.
+    func time(_ k: String) throws(ScenarioError) -> Int64 {
+        let v = try required(k)
+        let s = try scalar(k, v)
+        if let x = Double(s), x >= 0, x < 4e9 { return Int64(x * 1e9) }
+        // YYYY-MM-DDTHH:MM:SSZ
+        let u = Array(s.utf8)
+        func num(_ a: Int, _ b: Int) -> Int32? {
+            var x: Int32 = 0
+            for i in a..<b { guard u[i] >= 48 && u[i] <= 57 else { return nil }; x = x * 10 + Int32(u[i] - 48) }
+            return x
+        }
+        guard u.count == 20, u[4] == 45, u[7] == 45, u[10] == 84, u[13] == 58, u[16] == 58, u[19] == 90,
+              let year = num(0, 4), let month = num(5, 7), let day = num(8, 10), let hour = num(11, 13),
+              let minute = num(14, 16), let second = num(17, 19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
+            throw error(k, "'\(s)' is not a UTC time like 2025-11-20T09:00:00Z or Unix seconds", at: v)
+        }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        return Int64(timegm(&parts)) * 1_000_000_000
+    }
+
+    func address(_ k: String, v6: Bool?) throws(ScenarioError) -> IPAddress {
+        let v = try required(k)
+        return try parseAddress(k, try scalar(k, v), v6: v6, at: v)
+    }
+
+    func addresses(_ k: String) throws(ScenarioError) -> [IPAddress] {
+        let v = try required(k)
+        guard let seq = v.sequence, !seq.isEmpty else { throw error(k, "expected a non-empty list of addresses", at: v) }
+        var out: [IPAddress] = []
+        for item in seq { out.append(try parseAddress(k, try scalar(k, item), v6: nil, at: item)) }
+        return out
+    }
+
+    private func parseAddress(_ k: String, _ s: String, v6: Bool?, at n: Node) throws(ScenarioError) -> IPAddress {
+        var b4 = in_addr(), b6 = in6_addr()
+        if v6 != true, inet_pton(AF_INET, s, &b4) == 1 {
+            return IPAddress(bytes: withUnsafeBytes(of: &b4) { Array($0) })
+        }
+        if v6 != false, inet_pton(AF_INET6, s, &b6) == 1 {
+            return IPAddress(bytes: withUnsafeBytes(of: &b6) { Array($0) })
+        }
+        throw error(k, "'\(s)' is not an \(v6 == true ? "IPv6" : v6 == false ? "IPv4" : "IP") address", at: n)
+    }
+}
+
+private extension String {
+    func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,14 @@
+/// Wangiri ("one ring and cut"): a premium-rate number rings a subscriber once and
+/// cancels within a few seconds, hoping for an expensive call back; many callees.
+final class WangiriSource: CampaignSource {
+    override func call(_ ctx: SimContext, at t: Int64) -> CallPlan {
+        let w = campaign.wangiri
+        let h = mixHash(ctx.seed, UInt64(index) << 20 | UInt64(numberGeneration), 5)
+        let caller = SimNumber.inBlock(w.premiumPrefix, offset: h % 10_000_000, length: w.premiumPrefix.count + 7)
+        let callee = ctx.randomSubscriber(&rng)
+        var device = SimContext.trunkDevice
+        device.userAgent = "Intl-Carrier-SBC"
+        return fraud(ctx, at: t, caller: caller, callee: ctx.population.number(callee), origin: entry(ctx), device: device,
+                     outcome: (.cancelled, rng.between(0.8, w.ringMaxSeconds)), calleeSubscriber: callee)
+    }
+}
