@@ -77,6 +77,13 @@ public final class Generator {
     /// Calls the scenario (as scaled) is expected to place.
     public var expectedCalls: Double { sources.map { $0.expectedCalls(ctx) }.reduce(0, +) }
 
+    /// Expected calls per `scenario` label: what each campaign's share should be.
+    public var expectedCallsByScenario: [String: Double] {
+        var out: [String: Double] = [:]
+        for s in sources { out[s.label, default: 0] += s.expectedCalls(ctx) }
+        return out
+    }
+
     /// The population model, for tests that check the normal traffic's statistics.
     public var population: PopulationModel { ctx.population }
 

@@ -16,6 +16,9 @@ class TrafficSource {
     /// Expected number of calls over the whole scenario (for `--calls` scaling and tests).
     func expectedCalls(_ ctx: SimContext) -> Double { 0 }
 
+    /// The `scenario` label of the calls this source places.
+    var label: String { "" }
+
     /// Schedules the next call of a Poisson process with `perHour` calls per hour,
     /// ending at `end`.
     func poisson(after t: Int64, perHour: Double, end: Int64) -> Int64 {
@@ -78,6 +81,8 @@ final class SubscriberCalls: TrafficSource {
         return plan
     }
 
+    override var label: String { "normal" }
+
     override func expectedCalls(_ ctx: SimContext) -> Double {
         // Integrate the curve over the scenario, hour by hour.
         var total = 0.0
@@ -121,6 +126,7 @@ final class HighVolumeCalls: TrafficSource {
     }
 
     override func expectedCalls(_ ctx: SimContext) -> Double { caller.callsPerHour * Double(ctx.end - ctx.start) / 3.6e12 }
+    override var label: String { caller.name }
 }
 
 /// Honest callers abroad reaching subscribers over the international trunk.
@@ -149,4 +155,5 @@ final class ForeignCalls: TrafficSource {
     }
 
     override func expectedCalls(_ ctx: SimContext) -> Double { foreign.callsPerHour * Double(ctx.end - ctx.start) / 3.6e12 }
+    override var label: String { "foreign" }
 }

@@ -54,6 +54,7 @@ class CampaignSource: TrafficSource {
     func call(_ ctx: SimContext, at t: Int64) -> CallPlan { fatalError("subclass") }
 
     override func expectedCalls(_ ctx: SimContext) -> Double { campaign.callsPerHour * Double(windowEnd - windowStart) / 3.6e12 }
+    override var label: String { campaign.label }
 
     /// The campaign's trunk, or the access network of a random subscriber.
     func entry(_ ctx: SimContext) -> CallPlan.Origin {
