@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness"]),
         .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Wire", "Harness", "Numbering"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Calls", "Wire", "Harness", "Numbering"]),
 
         .executableTarget(
             name: "ReplayBenchmarks",

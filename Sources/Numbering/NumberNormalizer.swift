@@ -3,7 +3,7 @@
 /// Works on bytes in place with a fixed digit buffer: no allocation. Rules, in order:
 /// visual separators (`-` `.` space `(` `)`) are dropped; a leading `+` means the digits
 /// are already international; a `phone-context` that is a global number (`+86`) supplies
-/// the country code of a local number; the international prefix (`00`) starts an
+/// the country code of a local number (unless it is dialled with the international prefix); the international prefix (`00`) starts an
 /// international number; the trunk prefix (`0`) starts a national one; a digit string
 /// longer than any national number that begins with the country code is international
 /// already; any other digits (mobile numbers, short codes like `95588` or `110`) are
@@ -68,6 +68,13 @@ public struct NumberNormalizer: Sendable {
             for c in phoneContext.dropFirst() {
                 if c >= 48 && c <= 57 { ctxValue = ctxValue * 10 + UInt64(c - 48); ctxCount += 1 }
                 else if c == 45 || c == 46 { continue } else { break }
+            }
+            // A number dialled in that context may still start with the international
+            // prefix (`tel:00882160583416;phone-context=+86`, as IMS handsets send dialled
+            // strings): it is international, not local.
+            if !intl.isEmpty && hasPrefix(first, second, count, intl) {
+                let (v, n) = dropLeading(value, count, intl.count)
+                return PhoneNumber(value: v, digitCount: n)
             }
             let (local, localCount) = stripPrefix(value, count, first: first, second: second, prefix: trunk)
             return combine(ctxValue, ctxCount, local, localCount)

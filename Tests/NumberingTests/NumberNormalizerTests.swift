@@ -25,6 +25,12 @@ struct NumberNormalizerTests {
     @Test func phoneContextSuppliesTheCountryCode() {
         #expect(china.normalize("13812345678", phoneContext: "+86")?.description == "+8613812345678")
         #expect(china.normalize("2125551234", phoneContext: "+1")?.description == "+12125551234")
+        // Dialled with the international prefix inside the context: international, whatever the context.
+        #expect(china.normalize("00882160583416", phoneContext: "+86")?.description == "+882160583416")
+        #expect(china.normalize("008617067131252", phoneContext: "+86")?.description == "+8617067131252")
+        #expect(china.normalize("008695588", phoneContext: "+86")?.description == "+8695588")
+        // The trunk prefix is still dropped from a national number in context.
+        #expect(china.normalize("01012345678", phoneContext: "+86")?.description == "+861012345678")
     }
 
     @Test(arguments: ["alice", "", "+", "12ab34", "*99#", "1234567890123456789"])
