@@ -78,6 +78,14 @@ let package = Package(
             ],
             path: "Benchmarks/BlocklistBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
+        .executableTarget(
+            name: "SimulatorBenchmarks",
+            dependencies: [
+                "Simulator", "Engine", "CPcap",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/SimulatorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -112,7 +112,7 @@ public final class Generator {
         let framer = PacketFramer()
         var textRandom = SimRandom(seed: seed, stream: 7)
         var agenda = MinHeap<Pending>()
-        var calls: [(text: CallText, pending: Int)?] = []
+        var calls: [OpenCall?] = []
         var free: [Int32] = []
         var open = 0
         var order: UInt64 = 0
@@ -124,7 +124,7 @@ public final class Generator {
             while let p = agenda.min, p.time < limit {
                 _ = agenda.pop()
                 let slot = Int(p.slot)
-                let call = calls[slot]!
+                let call = calls[slot]!  // one reference: the call's text is not copied per packet
                 let text = call.text
                 let payload = Array(text.text(p.event).utf8)
                 let plan = text.plan
@@ -143,7 +143,7 @@ public final class Generator {
                     free.append(p.slot)
                     open -= 1
                 } else {
-                    calls[slot]!.pending -= 1
+                    call.pending -= 1
                 }
             }
         }
@@ -165,9 +165,10 @@ public final class Generator {
             let text = CallText(plan: p, cc: scenario.countryCode, core: core, rng: &textRandom)
             let events = DialogScript.events(p, byeFromCaller: text.byeFromCaller)
             let slot: Int32
-            if let f = free.popLast() { slot = f; calls[Int(f)] = (text, events.count) } else {
+            let openCall = OpenCall(text: text, pending: events.count)
+            if let f = free.popLast() { slot = f; calls[Int(f)] = openCall } else {
                 slot = Int32(calls.count)
-                calls.append((text, events.count))
+                calls.append(openCall)
             }
             open += 1
             summary.peakOpenCalls = max(summary.peakOpenCalls, open)
@@ -184,5 +185,15 @@ public final class Generator {
         guard pcapOK else { throw .output(path: pcap, reason: "write failed") }
         guard labelsOK else { throw .output(path: labels, reason: "write failed") }
         return summary
+    }
+}
+
+/// A call with packets still to write: its text and how many of its events remain.
+private final class OpenCall {
+    let text: CallText
+    var pending: Int
+    init(text: CallText, pending: Int) {
+        self.text = text
+        self.pending = pending
     }
 }

@@ -2,6 +2,10 @@ import ArgumentParser
 import Engine
 import Simulator
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `callguard generate`: write a labeled synthetic trace from a scenario.
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,8 +27,11 @@ struct Generate: ParsableCommand {
     @Flag(help: "List the built-in scenarios.")
     var list = false
 
+    @Option(help: ArgumentHelp("Print a built-in scenario's YAML, to copy and edit.", valueName: "name"))
+    var show: String?
+
     func validate() throws {
-        if list { return }
+        if list || show != nil { return }
         guard scenario != nil else { throw ValidationError("--scenario is required (or --list)") }
         guard let out, out.hasSuffix(".pcap") else { throw ValidationError("--out must name a .pcap file") }
         if let calls, calls < 1 { throw ValidationError("--calls must be positive") }
@@ -38,11 +45,20 @@ struct Generate: ParsableCommand {
             }
             return
         }
+        if let show {
+            guard let yaml = BuiltinScenarios.named(show) else {
+                throw Failure(message: "'\(show)' is not a built-in scenario (\(BuiltinScenarios.all.map(\.name).joined(separator: ", ")))")
+            }
+            print(yaml)
+            return
+        }
         let name = scenario!, out = out!
         let parsed: Scenario
         do {
             if let yaml = BuiltinScenarios.named(name) {
                 parsed = try ScenarioFile.parse(yaml, path: name)
+            } else if access(name, F_OK) != 0 {
+                throw Failure(message: "\(name): neither a built-in scenario (\(BuiltinScenarios.all.map(\.name).joined(separator: ", "))) nor a file")
             } else {
                 parsed = try ScenarioFile.parse(try readText(name), path: name)
             }

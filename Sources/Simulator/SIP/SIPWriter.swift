@@ -16,6 +16,18 @@ struct CallText {
     let sessionID: UInt64
     let rtpPort: Int
     let byeFromCaller: Bool
+    // Header text every message of the call repeats, written once per call.
+    private let originHost: String
+    private let coreHost: String
+    private let transport: String
+    private let callerURI: String
+    private let calleeURI: String
+    private let requestURI: String
+    private let fromHeader: String
+    private let toHeader: String
+    private let toTagged: String
+    private let callerVia: String
+    private let callerWritten: String
 
     init(plan: CallPlan, cc: String, core: IPAddress, rng: inout SimRandom) {
         self.plan = plan
@@ -41,25 +53,27 @@ struct CallText {
         sessionID = 1_000_000 + UInt64(rng.below(1_000_000_000))
         rtpPort = 10_000 + 2 * rng.below(15_000)
         byeFromCaller = rng.chance(0.6)
+
+        originHost = plan.origin.ip.isIPv6 ? "[\(plan.origin.ip)]" : "\(plan.origin.ip)"
+        coreHost = core.isIPv6 ? "[\(core)]" : "\(core)"
+        transport = plan.origin.transport == .udp ? "UDP" : "TCP"
+        callerURI = Self.uri(plan.caller, plan.callerForm, host: originHost, cc: cc, tel: plan.telURI)
+        calleeURI = Self.uri(plan.callee, plan.calleeForm, host: coreHost, cc: cc, tel: plan.telURI)
+        requestURI = calleeURI
+        fromHeader = "From: <\(callerURI)>;tag=\(fromTag)"
+        toHeader = "To: <\(calleeURI)>"
+        toTagged = toHeader + ";tag=\(toTag)"
+        callerVia = "Via: SIP/2.0/\(transport) \(originHost):\(plan.origin.port);branch=\(branch)" + (transport == "UDP" ? ";rport" : "")
+        callerWritten = plan.caller.written(plan.callerForm, homeCountryCode: cc)
     }
 
-    private var originHost: String { plan.origin.ip.isIPv6 ? "[\(plan.origin.ip)]" : "\(plan.origin.ip)" }
-    private var coreHost: String { core.isIPv6 ? "[\(core)]" : "\(core)" }
-    private var transport: String { plan.origin.transport == .udp ? "UDP" : "TCP" }
-
-    private func uri(_ n: SimNumber, _ form: SimNumber.Form, host: String) -> String {
+    private static func uri(_ n: SimNumber, _ form: SimNumber.Form, host: String, cc: String, tel: Bool) -> String {
         let written = n.written(form, homeCountryCode: cc)
-        if plan.telURI {
+        if tel {
             return written.hasPrefix("+") ? "tel:\(written)" : "tel:\(written);phone-context=+\(cc)"
         }
         return "sip:\(written)@\(host);user=phone"
     }
-
-    private var requestURI: String { uri(plan.callee, plan.calleeForm, host: coreHost) }
-    private var fromHeader: String { "From: <\(uri(plan.caller, plan.callerForm, host: originHost))>;tag=\(fromTag)" }
-    private var toHeader: String { "To: <\(uri(plan.callee, plan.calleeForm, host: coreHost))>" }
-    private var toTagged: String { toHeader + ";tag=\(toTag)" }
-    private var callerVia: String { "Via: SIP/2.0/\(transport) \(originHost):\(plan.origin.port);branch=\(branch)" + (transport == "UDP" ? ";rport" : "") }
 
     private func sdp(origin: Bool) -> String {
         let ip = origin ? plan.origin.ip : core
@@ -79,7 +93,12 @@ struct CallText {
     }
 
     private func message(_ lines: [String], body: String = "", contentType: Bool = false) -> String {
-        var text = lines.joined(separator: "\r\n") + "\r\n"
+        var text = ""
+        text.reserveCapacity(lines.reduce(body.utf8.count + 64) { $0 + $1.utf8.count + 2 })
+        for line in lines {
+            text += line
+            text += "\r\n"
+        }
         if contentType { text += "Content-Type: application/sdp\r\n" }
         text += "Content-Length: \(body.utf8.count)\r\n\r\n" + body
         return text
@@ -89,7 +108,7 @@ struct CallText {
         let d = plan.device
         var lines = ["INVITE \(requestURI) SIP/2.0", callerVia, "Max-Forwards: \(d.maxForwards)", fromHeader, toHeader,
                      "Call-ID: \(plan.callID)", "CSeq: 1 INVITE"]
-        var contact = "Contact: <sip:\(plan.caller.written(plan.callerForm, homeCountryCode: cc))@\(originHost):\(plan.origin.port);transport=\(transport.lowercased())>"
+        var contact = "Contact: <sip:\(callerWritten)@\(originHost):\(plan.origin.port);transport=\(transport.lowercased())>"
         if let imei = d.imei {
             let i = Array(imei)
             contact += ";+sip.instance=\"<urn:gsma:imei:\(String(i[0..<8]))-\(String(i[8..<14]))-0>\""
@@ -133,10 +152,10 @@ struct CallText {
                             "Via: SIP/2.0/\(transport) \(originHost):\(plan.origin.port);branch=\(byeBranch)",
                             "Max-Forwards: \(plan.device.maxForwards)", fromHeader, toTagged, "Call-ID: \(plan.callID)", "CSeq: 2 BYE"])
         case .byeFromCallee:
-            return message(["BYE sip:\(plan.caller.written(plan.callerForm, homeCountryCode: cc))@\(originHost):\(plan.origin.port) SIP/2.0",
+            return message(["BYE sip:\(callerWritten)@\(originHost):\(plan.origin.port) SIP/2.0",
                             "Via: SIP/2.0/\(transport) \(coreHost):5060;branch=\(coreBranch)", "Max-Forwards: 70",
-                            "From: <\(uri(plan.callee, plan.calleeForm, host: coreHost))>;tag=\(toTag)",
-                            "To: <\(uri(plan.caller, plan.callerForm, host: originHost))>;tag=\(fromTag)",
+                            "From: <\(calleeURI)>;tag=\(toTag)",
+                            "To: <\(callerURI)>;tag=\(fromTag)",
                             "Call-ID: \(plan.callID)", "CSeq: 1 BYE"])
         case .byeOK:
             if byeFromCaller {
@@ -144,8 +163,8 @@ struct CallText {
                                 via: "Via: SIP/2.0/\(transport) \(originHost):\(plan.origin.port);branch=\(byeBranch)")
             }
             return message(["SIP/2.0 200 OK", "Via: SIP/2.0/\(transport) \(coreHost):5060;branch=\(coreBranch)",
-                            "From: <\(uri(plan.callee, plan.calleeForm, host: coreHost))>;tag=\(toTag)",
-                            "To: <\(uri(plan.caller, plan.callerForm, host: originHost))>;tag=\(fromTag)",
+                            "From: <\(calleeURI)>;tag=\(toTag)",
+                            "To: <\(callerURI)>;tag=\(fromTag)",
                             "Call-ID: \(plan.callID)", "CSeq: 1 BYE"])
         case .busy:
             return response(486, "Busy Here", method: "INVITE")
