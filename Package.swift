@@ -47,8 +47,10 @@ let package = Package(
         // The traffic simulator: labeled traces of normal and fraud calls. Shares no
         // decoding, numbering or detection code with the engine it tests.
         .target(name: "Simulator", dependencies: [
-            "CPcap", .product(name: "Yams", package: "Yams"),
+            "CPcap", "ConfigFile", .product(name: "Yams", package: "Yams"),
         ]),
+        // Typed, line-numbered reading of YAML configuration (scenarios, rule sets).
+        .target(name: "ConfigFile", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Builds frames and writes classic pcap files: for tests, benchmarks and the demo trace.
         .target(name: "PacketCrafting"),
         .executableTarget(name: "demo-trace", dependencies: ["PacketCrafting"]),

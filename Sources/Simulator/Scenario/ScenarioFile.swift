@@ -1,3 +1,4 @@
+import ConfigFile
 import Yams
 
 #if canImport(Glibc)
@@ -5,37 +6,17 @@ import Glibc
 #endif
 
 /// A scenario file that cannot be used, as `file:line: key: reason`.
-public struct ScenarioError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var line: Int
-    public var key: String
-    public var reason: String
-    public var description: String { "\(path):\(line): \(key.isEmpty ? "" : key + ": ")\(reason)" }
-}
+public typealias ScenarioError = ConfigError
 
 /// Reads scenario YAML into a `Scenario`, checking every key and value: unknown keys,
 /// wrong types, values out of range and dangling references are errors that name the
 /// file, the line and the key.
 public enum ScenarioFile {
     public static func parse(_ yaml: String, path: String) throws(ScenarioError) -> Scenario {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ScenarioError(path: path, line: 1, key: "", reason: "empty scenario")
-            }
-            root = node
-        } catch let e as ScenarioError {
-            throw e
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
-            throw ScenarioError(path: path, line: mark.line, key: "", reason: "not valid YAML (\(problem))")
-        } catch {
-            throw ScenarioError(path: path, line: 1, key: "", reason: "not valid YAML (\(error))")
-        }
-        let r = try Fields(root, path: path, key: "")
-        return try scenario(r)
+        try scenario(try ConfigFields.document(yaml, path: path, what: "scenario"))
     }
 
-    private static func scenario(_ r: Fields) throws(ScenarioError) -> Scenario {
+    private static func scenario(_ r: ConfigFields) throws(ScenarioError) -> Scenario {
         let name = try r.string("name")
         let description = try r.string("description", default: "")
         let start = try r.time("start")
@@ -53,7 +34,7 @@ public enum ScenarioFile {
                         countryCode: cc, network: network, population: population, normal: normal, campaigns: campaigns)
     }
 
-    private static func network(_ r: Fields) throws(ScenarioError) -> Network {
+    private static func network(_ r: ConfigFields) throws(ScenarioError) -> Network {
         let core = try r.fields("core")
         let v4 = try core.address("ipv4", v6: false)
         let v6 = try core.address("ipv6", v6: true)
@@ -83,7 +64,7 @@ public enum ScenarioFile {
         return Network(coreIPv4: v4, coreIPv6: v6, access: access, trunks: trunks)
     }
 
-    private static func population(_ r: Fields, cc: String) throws(ScenarioError) -> Population {
+    private static func population(_ r: ConfigFields, cc: String) throws(ScenarioError) -> Population {
         let p = Population(
             subscribers: try r.int("subscribers", range: 1...100_000_000),
             blocks: try r.numbers("blocks"),
@@ -98,7 +79,7 @@ public enum ScenarioFile {
         return p
     }
 
-    private static func normal(_ r: Fields, network: Network) throws(ScenarioError) -> NormalTraffic {
+    private static func normal(_ r: ConfigFields, network: Network) throws(ScenarioError) -> NormalTraffic {
         let curve = try r.doubles("daily_curve", default: Array(repeating: 1, count: 24))
         guard curve.count == 24, curve.allSatisfy({ $0 >= 0 }), curve.contains(where: { $0 > 0 }) else {
             throw r.error("daily_curve", "needs 24 non-negative weights, one per hour, not all zero")
@@ -156,7 +137,7 @@ public enum ScenarioFile {
         return n
     }
 
-    private static func campaign(_ r: Fields, network: Network) throws(ScenarioError) -> Campaign {
+    private static func campaign(_ r: ConfigFields, network: Network) throws(ScenarioError) -> Campaign {
         let kind = try r.choice("type", Campaign.Kind.self)
         let window = try r.doubles("window", default: [0, 1])
         guard window.count == 2, window[0] >= 0, window[0] < window[1], window[1] <= 1 else {
@@ -219,266 +200,3 @@ public enum ScenarioFile {
     }
 }
 
-/// A YAML mapping being read: typed getters that remember which keys were used, and
-/// errors that name the file, line and full key.
-final class Fields {
-    let node: Node
-    let mapping: Node.Mapping
-    let path: String
-    let key: String
-    private var used: Set<String> = []
-
-    init(_ node: Node, path: String, key: String) throws(ScenarioError) {
-        guard let m = node.mapping else {
-            throw ScenarioError(path: path, line: node.mark?.line ?? 1, key: key, reason: "expected a mapping of keys to values")
-        }
-        self.node = node
-        self.mapping = m
-        self.path = path
-        self.key = key
-    }
-
-    func full(_ k: String) -> String { k.isEmpty ? key : key.isEmpty ? k : key + "." + k }
-
-    func error(_ k: String, _ reason: String, at node: Node? = nil) -> ScenarioError {
-        ScenarioError(path: path, line: (node ?? mapping[k] ?? self.node).mark?.line ?? 1, key: full(k), reason: reason)
-    }
-
-    private func value(_ k: String) -> Node? {
-        used.insert(k)
-        return mapping[k]
-    }
-
-    private func required(_ k: String) throws(ScenarioError) -> Node {
-        guard let v = value(k) else { throw error(k, "missing (required)") }
-        return v
-    }
-
-    private func scalar(_ k: String, _ n: Node) throws(ScenarioError) -> String {
-        guard let s = n.scalar?.string else { throw error(k, "expected a single value", at: n) }
-        return s
-    }
-
-    /// Fails on keys nobody asked for (usually a typo).
-    func finish() throws(ScenarioError) {
-        for (k, _) in mapping {
-            guard let name = k.string else { throw error("", "keys must be text", at: k) }
-            if !used.contains(name) { throw error(name, "unknown key", at: k) }
-        }
-    }
-
-    func fields(_ k: String) throws(ScenarioError) -> Fields { try Fields(try required(k), path: path, key: full(k)) }
-
-    func fields(_ k: String, optional: Bool) throws(ScenarioError) -> Fields? {
-        guard let v = value(k) else { return nil }
-        return try Fields(v, path: path, key: full(k))
-    }
-
-    func list(_ k: String, default d: [Fields]? = nil) throws(ScenarioError) -> [Fields] {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        guard let seq = v.sequence else { throw error(k, "expected a list", at: v) }
-        var out: [Fields] = []
-        for (i, item) in seq.enumerated() { out.append(try Fields(item, path: path, key: full(k) + "[\(i)]")) }
-        return out
-    }
-
-    func string(_ k: String, default d: String? = nil) throws(ScenarioError) -> String {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        return try scalar(k, v)
-    }
-
-    func optionalString(_ k: String) throws(ScenarioError) -> String? {
-        guard let v = value(k) else { return nil }
-        return try scalar(k, v)
-    }
-
-    func strings(_ k: String, default d: [String]? = nil) throws(ScenarioError) -> [String] {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        guard let seq = v.sequence, !seq.isEmpty else { throw error(k, "expected a non-empty list", at: v) }
-        var out: [String] = []
-        for item in seq { out.append(try scalar(k, item)) }
-        return out
-    }
-
-    func double(_ k: String, default d: Double? = nil, range: ClosedRange<Double>) throws(ScenarioError) -> Double {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        let s = try scalar(k, v)
-        guard let x = Double(s), x.isFinite else { throw error(k, "'\(s)' is not a number", at: v) }
-        guard range.contains(x) else { throw error(k, "\(s) is outside \(range.lowerBound)...\(range.upperBound)", at: v) }
-        return x
-    }
-
-    func doubles(_ k: String, default d: [Double]) throws(ScenarioError) -> [Double] {
-        guard let v = value(k) else { return d }
-        guard let seq = v.sequence else { throw error(k, "expected a list of numbers", at: v) }
-        var out: [Double] = []
-        for item in seq {
-            let s = try scalar(k, item)
-            guard let x = Double(s), x.isFinite else { throw error(k, "'\(s)' is not a number", at: item) }
-            out.append(x)
-        }
-        return out
-    }
-
-    func int(_ k: String, default d: Int? = nil, range: ClosedRange<Int>) throws(ScenarioError) -> Int {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        let s = try scalar(k, v).replacingUnderscores()
-        guard let x = Int(s) else { throw error(k, "'\(s)' is not a whole number", at: v) }
-        guard range.contains(x) else { throw error(k, "\(x) is outside \(range.lowerBound)...\(range.upperBound)", at: v) }
-        return x
-    }
-
-    func optionalInt(_ k: String, range: ClosedRange<Int>) throws(ScenarioError) -> Int? {
-        guard mapping[k] != nil else { used.insert(k); return nil }
-        return try int(k, range: range)
-    }
-
-    func bool(_ k: String, default d: Bool) throws(ScenarioError) -> Bool {
-        guard let v = value(k) else { return d }
-        switch try scalar(k, v) {
-        case "true", "yes": return true
-        case "false", "no": return false
-        case let s: throw error(k, "'\(s)' is not true or false", at: v)
-        }
-    }
-
-    func choice<T: RawRepresentable & CaseIterable>(_ k: String, _ type: T.Type) throws(ScenarioError) -> T where T.RawValue == String {
-        let v = try required(k)
-        let s = try scalar(k, v)
-        guard let x = T(rawValue: s) else {
-            throw error(k, "'\(s)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))", at: v)
-        }
-        return x
-    }
-
-    func digits(_ k: String, default d: String, length: ClosedRange<Int>) throws(ScenarioError) -> String {
-        guard let v = value(k) else { return d }
-        let s = try scalar(k, v)
-        guard s.allSatisfy(\.isASCIIDigit), length.contains(s.count) else {
-            throw error(k, "'\(s)' is not \(length.lowerBound == length.upperBound ? "\(length.lowerBound)" : "\(length.lowerBound) to \(length.upperBound)") digits", at: v)
-        }
-        return s
-    }
-
-    /// An E.164 number or prefix written with `+` (`+8613800`); returns the digits.
-    func number(_ k: String, default d: String? = nil) throws(ScenarioError) -> String {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        return try e164(k, v)
-    }
-
-    func numbers(_ k: String, default d: [String]? = nil) throws(ScenarioError) -> [String] {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        guard let seq = v.sequence, !seq.isEmpty else { throw error(k, "expected a non-empty list of +E.164 numbers", at: v) }
-        var out: [String] = []
-        for item in seq { out.append(try e164(k, item)) }
-        return out
-    }
-
-    private func e164(_ k: String, _ n: Node) throws(ScenarioError) -> String {
-        let s = try scalar(k, n)
-        let digits = s.dropFirst()
-        guard s.hasPrefix("+"), !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isASCIIDigit) else {
-            throw error(k, "'\(s)' is not an E.164 number or prefix written with '+'", at: n)
-        }
-        return String(digits)
-    }
-
-    /// Seconds from `90`, `90s`, `500ms`, `5m`, `2h`, `1d`.
-    func duration(_ k: String, default d: Double? = nil, range: ClosedRange<Double>) throws(ScenarioError) -> Double {
-        guard let v = value(k) else {
-            if let d { return d }
-            throw error(k, "missing (required)")
-        }
-        let s = try scalar(k, v)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        var seconds: Double?
-        if let x = Double(s) { seconds = x }
-        for (suffix, scale) in units where seconds == nil && s.hasSuffix(suffix) {
-            if let x = Double(s.dropLast(suffix.count)) { seconds = x * scale }
-        }
-        guard let x = seconds, x.isFinite else { throw error(k, "'\(s)' is not a duration (e.g. 90s, 500ms, 5m, 2h)", at: v) }
-        guard range.contains(x) else { throw error(k, "\(s) is outside \(range.lowerBound)s...\(range.upperBound)s", at: v) }
-        return x
-    }
-
-    /// `2025-11-20T09:00:00Z` or Unix seconds; nanoseconds since the epoch.
-    func time(_ k: String) throws(ScenarioError) -> Int64 {
-        let v = try required(k)
-        let s = try scalar(k, v)
-        if let x = Double(s), x >= 0, x < 4e9 { return Int64(x * 1e9) }
-        // YYYY-MM-DDTHH:MM:SSZ
-        let u = Array(s.utf8)
-        func num(_ a: Int, _ b: Int) -> Int32? {
-            var x: Int32 = 0
-            for i in a..<b { guard u[i] >= 48 && u[i] <= 57 else { return nil }; x = x * 10 + Int32(u[i] - 48) }
-            return x
-        }
-        guard u.count == 20, u[4] == 45, u[7] == 45, u[10] == 84, u[13] == 58, u[16] == 58, u[19] == 90,
-              let year = num(0, 4), let month = num(5, 7), let day = num(8, 10), let hour = num(11, 13),
-              let minute = num(14, 16), let second = num(17, 19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
-            throw error(k, "'\(s)' is not a UTC time like 2025-11-20T09:00:00Z or Unix seconds", at: v)
-        }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = day
-        parts.tm_hour = hour
-        parts.tm_min = minute
-        parts.tm_sec = second
-        return Int64(timegm(&parts)) * 1_000_000_000
-    }
-
-    func address(_ k: String, v6: Bool?) throws(ScenarioError) -> IPAddress {
-        let v = try required(k)
-        return try parseAddress(k, try scalar(k, v), v6: v6, at: v)
-    }
-
-    func addresses(_ k: String) throws(ScenarioError) -> [IPAddress] {
-        let v = try required(k)
-        guard let seq = v.sequence, !seq.isEmpty else { throw error(k, "expected a non-empty list of addresses", at: v) }
-        var out: [IPAddress] = []
-        for item in seq { out.append(try parseAddress(k, try scalar(k, item), v6: nil, at: item)) }
-        return out
-    }
-
-    private func parseAddress(_ k: String, _ s: String, v6: Bool?, at n: Node) throws(ScenarioError) -> IPAddress {
-        var b4 = in_addr(), b6 = in6_addr()
-        if v6 != true, inet_pton(AF_INET, s, &b4) == 1 {
-            return IPAddress(bytes: withUnsafeBytes(of: &b4) { Array($0) })
-        }
-        if v6 != false, inet_pton(AF_INET6, s, &b6) == 1 {
-            return IPAddress(bytes: withUnsafeBytes(of: &b6) { Array($0) })
-        }
-        throw error(k, "'\(s)' is not an \(v6 == true ? "IPv6" : v6 == false ? "IPv4" : "IP") address", at: n)
-    }
-}
-
-private extension String {
-    func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
-}
-
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
