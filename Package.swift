@@ -33,15 +33,19 @@ let package = Package(
         .target(name: "CBits"),
         // Number sets consulted at call setup: the lock-free live blocklist and allowlist.
         .target(name: "Blocklist", dependencies: ["Numbering", "CBits"], swiftSettings: hotPath),
+        // Fraud detectors: one state machine per file over call facts and call ends, bounded tables.
+        .target(name: "Detectors", dependencies: ["Calls", "Wire", "Numbering"], swiftSettings: hotPath),
         // The replay pipeline: decode, track, screen, emit verdicts, measure latency.
         .target(name: "Engine", dependencies: [
-            "Wire", "Calls", "Blocklist", "Numbering",
+            "Wire", "Calls", "Blocklist", "Numbering", "Detectors",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPath),
+        // Rule sets: YAML naming lists, trunks, profiles, detectors and actions, built into a policy.
+        .target(name: "Rules", dependencies: ["Engine", "Detectors", "Blocklist", "Numbering", "Wire", "ConfigFile"]),
         // Reports over engine runs (the replay summary for now).
         .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Blocklist", "Numbering"]),
         .executableTarget(name: "callguard", dependencies: [
-            "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator",
+            "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The traffic simulator: labeled traces of normal and fraud calls. Shares no
@@ -58,6 +62,8 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting"]),
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness"]),

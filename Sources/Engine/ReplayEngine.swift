@@ -116,7 +116,12 @@ public final class ReplayEngine {
     private func handle(_ message: SIPMessage, _ context: MessageContext, taken: UInt64) {
         guard message.defect == nil else { return }  // counted as malformed by the decoder
         result.sip.count(message)
-        guard case .setup(let call) = tracker.track(message, context) else { return }
+        let tracked = tracker.track(message, context)
+        if case .updated(let record) = tracked {
+            screener.callUpdated(record)
+            return
+        }
+        guard case .setup(let call) = tracked else { return }
         let decision = screener.screen(call)
         let latency = MonotonicClock.now() &- taken
         result.setupLatency.record(latency)

@@ -37,4 +37,11 @@ public struct ScreeningDecision: Sendable, Equatable {
 /// changes for them.
 public protocol CallScreener: AnyObject {
     func screen(_ call: CallSetup) -> ScreeningDecision
+    /// A call screened earlier changed state (answered, ended...): screeners that learn
+    /// from outcomes hook in here. Called in trace order, after the packet's setup work.
+    func callUpdated(_ record: CallRecord)
+}
+
+extension CallScreener {
+    public func callUpdated(_ record: CallRecord) {}
 }

@@ -1,0 +1,52 @@
+import Numbering
+
+/// Spoofed origin, from where a call enters and the number it presents:
+/// - on an international trunk, a caller ID of the home country or a service number
+///   (police, banks) is critical: those calls never legitimately come from abroad;
+/// - on the operator's own access network, a caller ID outside the operator's ranges
+///   is critical (the network knows its subscribers' numbers);
+/// - a home-country number whose national length the numbering plan does not allow
+///   is a warning.
+/// Stateless: it needs no table.
+public final class SpoofedOriginDetector: ConfigurableDetector {
+    public struct Config: DetectorConfig {
+        public var invalidLength = 1.0   // 1: report invalid lengths as warnings; 0: ignore
+        public init() {}
+        public static var parameters: [Parameter<Config>] { [Parameter("invalid_length", \.invalidLength, 0...1)] }
+    }
+
+    public static let id = "spoofed_origin"
+    public var id: String { Self.id }
+    let configs: [Config]
+    /// The home country code as a prefix (`+86`).
+    public var home = NumberRanges()
+    /// Numbers only domestic networks may present (`+86110`, `+8695588`).
+    public var serviceNumbers = NumberRanges()
+    /// The operator's own number ranges; empty: not checked.
+    public var ownRanges = NumberRanges()
+    /// National significant number lengths the home plan allows (empty: not checked).
+    public var validNationalLengths: Set<Int> = []
+
+    public init(configs: [Config], capacity: Int) { self.configs = configs }
+
+    public func screen(_ f: CallFacts) -> Finding {
+        guard let caller = f.caller else { return .none }
+        let domestic = home.contains(caller)
+        switch f.role {
+        case .international:
+            if domestic || serviceNumbers.contains(caller) { return Finding(.critical, 1) }
+        case .access:
+            if !ownRanges.isEmpty && !ownRanges.contains(caller) && !serviceNumbers.contains(caller) { return Finding(.critical, 2) }
+        default:
+            break
+        }
+        if domestic && configs[f.profile].invalidLength > 0 && !validNationalLengths.isEmpty,
+           let cc = home.prefixes.first, !validNationalLengths.contains(Int(caller.digitCount) - Int(cc.digitCount)) {
+            return Finding(.warning, 3)
+        }
+        return .none
+    }
+
+    public func reset(_ entity: UInt64) {}
+    public var evictions: Int { 0 }
+}

@@ -1,0 +1,51 @@
+import Detectors
+import Numbering
+import Wire
+
+/// A group of callers with their own thresholds: business numbers that legitimately
+/// call many people, night hours with lower limits. A call uses the first profile
+/// whose ranges contain the caller and whose hours contain the call's time (UTC hour
+/// plus `utcOffsetHours`); otherwise the default thresholds (profile 0).
+public struct CallerProfile: Sendable {
+    public var name: String
+    /// Empty: every caller.
+    public var callers: NumberRanges
+    /// Hours of the day `from..<to` (wrapping past midnight when `from > to`); nil: all day.
+    public var hours: (from: Int, to: Int)?
+
+    public init(name: String, callers: NumberRanges, hours: (from: Int, to: Int)?) {
+        self.name = name
+        self.callers = callers
+        self.hours = hours
+    }
+
+    @inline(__always)
+    func applies(_ caller: PhoneNumber?, hour: Int) -> Bool {
+        if !callers.isEmpty {
+            guard let caller, callers.contains(caller) else { return false }
+        }
+        if let h = hours {
+            return h.from <= h.to ? (hour >= h.from && hour < h.to) : (hour >= h.from || hour < h.to)
+        }
+        return true
+    }
+}
+
+/// Chooses a call's profile index (1-based among `profiles`; 0 is the default).
+public struct ProfileSelector: Sendable {
+    public var profiles: [CallerProfile]
+    public var utcOffsetHours: Int
+
+    public init(profiles: [CallerProfile] = [], utcOffsetHours: Int = 0) {
+        self.profiles = profiles
+        self.utcOffsetHours = utcOffsetHours
+    }
+
+    @inline(__always)
+    public func index(caller: PhoneNumber?, at time: Nanoseconds) -> Int {
+        guard !profiles.isEmpty else { return 0 }
+        let hour = Int(((time / 3_600_000_000_000) + Int64(utcOffsetHours) % 24 + 24) % 24)
+        for (i, p) in profiles.enumerated() where p.applies(caller, hour: hour) { return i + 1 }
+        return 0
+    }
+}

@@ -1,0 +1,33 @@
+import Blocklist
+import Detectors
+import Engine
+
+/// A parsed rule set: which lists to load, the network's trunks and numbering facts,
+/// caller profiles, the detectors and their actions, how findings combine, and the
+/// interception actions. `policy(list:)` turns it into a `ScreeningPolicy` with fresh
+/// detector state.
+public struct RuleSet: Sendable {
+    public var name: String
+    public var description: String
+    public var path: String
+    /// List files named by the rule set, resolved against its directory.
+    public var blocklists: [String]
+    public var allowlists: [String]
+    public var trunks: TrunkTable
+    public var profiles: ProfileSelector
+    public var fingerprints: FingerprintRules
+    public var combination: Combination
+    public var autoBlock: AutoBlock?
+    public var warnings: WarningPolicy?
+    /// Builds the detectors (fresh state each time).
+    var makeDetectors: @Sendable () -> [PolicyDetector]
+
+    /// The policy to screen with, writing auto-blocks into `list`.
+    public func policy(list: LiveBlocklist) -> ScreeningPolicy {
+        ScreeningPolicy(list: list, trunks: trunks, profiles: profiles, extractor: FactExtractor(fingerprints: fingerprints),
+                        detectors: makeDetectors(), combination: combination, autoBlock: autoBlock, warnings: warnings)
+    }
+
+    /// Detector ids in the order they run.
+    public var detectorIDs: [String] { makeDetectors().map(\.detector.id) }
+}
