@@ -52,6 +52,22 @@ public struct CallRecord: Sendable {
     var deadline: Nanoseconds = 0
     var generation: UInt32 = 0
 
+    public init(key: UInt64, callIDKey: UInt64, state: DialogState, caller: PhoneNumber?, callee: PhoneNumber?,
+                inviteCSeq: UInt32, setupTime: Nanoseconds, ringTime: Nanoseconds = 0, answerTime: Nanoseconds = 0,
+                endTime: Nanoseconds = 0, finalStatus: Int = 0) {
+        self.key = key
+        self.callIDKey = callIDKey
+        self.state = state
+        self.caller = caller
+        self.callee = callee
+        self.inviteCSeq = inviteCSeq
+        self.setupTime = setupTime
+        self.ringTime = ringTime
+        self.answerTime = answerTime
+        self.endTime = endTime
+        self.finalStatus = finalStatus
+    }
+
     /// Seconds of conversation (answer to BYE), when both were seen.
     public var talkDuration: Nanoseconds? {
         answerTime > 0 && endTime > answerTime ? endTime - answerTime : nil

@@ -11,6 +11,10 @@ public struct ReplaySummary {
     public let inputs: [String]
     /// The list and update files loaded for the run.
     public let lists: [LoadReport]
+    /// What the rule set's detectors and actions did, when one ran.
+    public var screening: ScreeningReport?
+    /// Verdicts scored against labels, when the trace has them.
+    public var score: Score?
 
     public init(result: ReplayResult, inputs: [String], lists: [LoadReport] = []) {
         self.result = result
@@ -63,7 +67,7 @@ public struct ReplaySummary {
                 ("evicted", .int(c.evicted)),
             ])),
             ("verdicts", .object(Verdict.allCases.map { ($0.name, .int(result[$0])) })),
-        ] + blocklist + [
+        ] + blocklist + screeningJSON + [
             ("run", .object([
                 ("inputs", .array(inputs.map { .string($0) })),
                 ("wall_seconds", .double(rounded(Double(result.wallNanoseconds) / 1e9, 6))),
@@ -101,8 +105,22 @@ public struct ReplaySummary {
         lines.append("verdicts   \(result[.allow]) allow, \(result[.flag]) flag, \(result[.block]) block")
         if let entries = result.listEntries, let s = result.listSchedule {
             let files = lists.map { "\($0.path) \($0.entries)" + ($0.skipped > 0 ? " (\($0.skipped) bad lines skipped)" : "") }
-            lines.append("blocklist  \(files.joined(separator: ", ")); \(s.updatesApplied) updates applied, "
+            lines.append("blocklist  \(files.isEmpty ? "no list files" : files.joined(separator: ", ")); \(s.updatesApplied) updates applied, "
                          + "\(s.expired) expired, \(entries) entries at end")
+        }
+        if let sc = screening {
+            let fired = zip(sc.detectors, sc.findings).map { "\($0)=\($1[1])/\($1[2])" }.joined(separator: " ")
+            lines.append("rules      \(sc.rules): warning/critical findings \(fired); \(sc.autoBlocked) auto-blocked, "
+                         + "\(sc.warnings) victim warnings, \(sc.evictions) table evictions")
+        }
+        if let s = score {
+            let cbb = s.callsBeforeBlockStats
+            lines.append("score      intercept \(percent(s.interceptRate)) (\(s.fraud.blocked)/\(s.fraud.calls) fraud), "
+                         + "false positives \(percent(s.falsePositiveRate)) (\(s.legit.blocked)/\(s.legit.calls) legit), "
+                         + "flagged \(s.fraud.flagged) fraud + \(s.legit.flagged) legit; calls before block median \(cbb.median) "
+                         + "p90 \(cbb.p90) max \(cbb.max)")
+            let per = s.perScenario.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.blocked)/\($0.value.calls)" }
+            lines.append("  blocked by scenario  " + per.joined(separator: " "))
         }
         let wall = rounded(Double(result.wallNanoseconds) / 1e9, 3)
         let rate = Int(result.packetsPerSecond.rounded())
@@ -119,6 +137,37 @@ public struct ReplaySummary {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    private var screeningJSON: [(String, JSONValue)] {
+        var out: [(String, JSONValue)] = []
+        if let sc = screening {
+            out.append(("rules", .object([
+                ("name", .string(sc.rules)),
+                ("findings", .object(zip(sc.detectors, sc.findings).map {
+                    ($0, .object([("warning", .int($1[1])), ("critical", .int($1[2]))]))
+                })),
+                ("auto_blocked", .int(sc.autoBlocked)),
+                ("victim_warnings", .int(sc.warnings)),
+                ("table_evictions", .int(sc.evictions)),
+            ])))
+        }
+        if let s = score {
+            let cbb = s.callsBeforeBlockStats
+            out.append(("score", .object([
+                ("intercept_rate", .double(rounded(s.interceptRate, 6))),
+                ("false_positive_rate", .double(rounded(s.falsePositiveRate, 6))),
+                ("precision", .double(rounded(s.precision, 6))),
+                ("fraud_calls", .int(s.fraud.calls)), ("legit_calls", .int(s.legit.calls)),
+                ("flagged_fraud", .int(s.fraud.flagged)), ("flagged_legit", .int(s.legit.flagged)),
+                ("per_scenario", .object(s.perScenario.sorted { $0.key < $1.key }.map { ($0.key, .double(rounded($0.value.rate, 6))) })),
+                ("calls_before_block", .object([("median", .double(cbb.median)), ("p90", .double(cbb.p90)), ("max", .int(cbb.max))])),
+                ("unlabeled_setups", .int(s.unlabeled)),
+            ])))
+        }
+        return out
+    }
+
+    private func percent(_ x: Double) -> String { "\(rounded(x * 100, 1))%" }
 
     private var requestCounts: [(String, Int)] {
         var out: [(String, Int)] = SIPMethod.allCases.compactMap { m in
@@ -152,5 +201,25 @@ public struct ReplaySummary {
         var f = 1.0
         for _ in 0..<places { f *= 10 }
         return (v * f).rounded() / f
+    }
+}
+
+/// What a rule set's policy did during a replay, for the summary.
+public struct ScreeningReport: Sendable {
+    public var rules: String
+    public var detectors: [String]
+    /// Per detector: findings at none, warning, critical.
+    public var findings: [[Int]]
+    public var autoBlocked: Int
+    public var warnings: Int
+    public var evictions: Int
+
+    public init(rules: String, detectors: [String], findings: [[Int]], autoBlocked: Int, warnings: Int, evictions: Int) {
+        self.rules = rules
+        self.detectors = detectors
+        self.findings = findings
+        self.autoBlocked = autoBlocked
+        self.warnings = warnings
+        self.evictions = evictions
     }
 }

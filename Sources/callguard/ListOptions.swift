@@ -24,7 +24,9 @@ struct ListOptions: ParsableArguments {
     /// Loads the lists. `ttlBase` starts the clocks of entries with a TTL; nil leaves
     /// them in the reports (replay starts them at the first packet). Skipped lines are
     /// reported on stderr; a bad file is a `Failure` (exit 2).
-    func load(plan: NumberingPlan, ttlBase: Int64?) throws -> (list: LiveBlocklist, reports: [LoadReport]) {
+    func load(plan: NumberingPlan, ttlBase: Int64?, ruleBlocklists: [String] = [], ruleAllowlists: [String] = []) throws
+        -> (list: LiveBlocklist, reports: [LoadReport])
+    {
         let normalizer = NumberNormalizer(plan: plan)
         var reports: [LoadReport] = []
         let list: LiveBlocklist
@@ -42,6 +44,15 @@ struct ListOptions: ParsableArguments {
                 }
             }
             if let path = allowlist {
+                reports.append(try ListFile.load(path: path, side: .allow, into: list, normalizer: normalizer,
+                                                 policy: policy, ttlBase: ttlBase))
+            }
+            // Lists the rule set names load after the command line's.
+            for path in ruleBlocklists {
+                reports.append(try ListFile.load(path: path, side: .block, into: list, normalizer: normalizer,
+                                                 policy: policy, ttlBase: ttlBase))
+            }
+            for path in ruleAllowlists {
                 reports.append(try ListFile.load(path: path, side: .allow, into: list, normalizer: normalizer,
                                                  policy: policy, ttlBase: ttlBase))
             }

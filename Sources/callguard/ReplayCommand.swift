@@ -3,6 +3,7 @@ import Blocklist
 import Engine
 import Harness
 import Numbering
+import Rules
 import Wire
 
 #if canImport(Glibc)
@@ -26,6 +27,15 @@ struct Replay: ParsableCommand {
 
     @Option(help: "Write verdicts as JSON Lines to this file ('-' for standard output).")
     var verdicts: String?
+
+    @Option(help: "Rule set: a YAML file, 'default' (built in, the default) or 'none' (lists only).")
+    var rules: String = "default"
+
+    @Option(help: "Write victim warnings (callees who talked to a number later blocked) as JSON Lines to this file.")
+    var warnings: String?
+
+    @Option(help: "Score verdicts against this labels CSV (default: TRACE.labels.csv beside a single trace, when present).")
+    var labels: String?
 
     @Option(help: "Summary on standard output: text, json or none.")
     var summary: SummaryFormat = .text
@@ -52,11 +62,14 @@ struct Replay: ParsableCommand {
         config.calls.maxHoldingTime = Nanoseconds(maxHolding * 1e9)
         config.calls.capacity = maxCalls
 
+        let ruleSet = try loadRules(rules)
         let screener: any CallScreener
         var schedule: BlocklistSchedule?
         var reports: [LoadReport] = []
-        if lists.blocklist != nil || lists.allowlist != nil || updates != nil {
-            let (list, loaded) = try lists.load(plan: config.numbering, ttlBase: nil)
+        var policyScreener: PolicyScreener?
+        if lists.blocklist != nil || lists.allowlist != nil || updates != nil || ruleSet != nil {
+            let (list, loaded) = try lists.load(plan: config.numbering, ttlBase: nil, ruleBlocklists: ruleSet?.blocklists ?? [],
+                                                ruleAllowlists: ruleSet?.allowlists ?? [])
             reports = loaded
             var pending: [BlocklistUpdate] = []
             if let updates {
@@ -72,7 +85,13 @@ struct Replay: ParsableCommand {
             }
             schedule = BlocklistSchedule(list: list, updates: pending,
                                          startingWithTrace: reports.flatMap(\.timedEntries))
-            screener = BlocklistScreener(list: list)
+            if let ruleSet {
+                let p = PolicyScreener(policy: ruleSet.policy(list: list))
+                policyScreener = p
+                screener = p
+            } else {
+                screener = BlocklistScreener(list: list)
+            }
         } else {
             screener = AllowAllScreener()
         }
@@ -82,11 +101,35 @@ struct Replay: ParsableCommand {
         } catch let e as OutputError {
             throw Failure(message: e.description)
         }
+        var warningWriter: WarningWriter?
+        do {
+            warningWriter = try warnings.map { WarningWriter(output: try OutputFile(path: $0)) }
+        } catch let e as OutputError {
+            throw Failure(message: e.description)
+        }
+        if let warningWriter {
+            guard let policyScreener, policyScreener.policy.warnings != nil else {
+                throw Failure(message: "--warnings: the rule set '\(rules)' has no warnings action (actions: warnings: {min_talk: 30s})")
+            }
+            policyScreener.onWarning = { warningWriter.write($0) }
+        }
+        var scorer = try labelsFile().map { Scorer(labels: $0) }
+
         let source = try capture.openCaptures()
         let engine = ReplayEngine(configuration: config, screener: screener, verdictWriter: writer, schedule: schedule)
+        if scorer != nil {
+            engine.onVerdict = { call, decision in scorer!.add(callID: call.message.text(call.message.callID), verdict: decision.verdict) }
+        }
         let result = engine.run(source)
+        warningWriter?.flush()
 
-        let report = ReplaySummary(result: result, inputs: capture.traces, lists: reports)
+        var report = ReplaySummary(result: result, inputs: capture.traces, lists: reports)
+        if let p = policyScreener, let ruleSet {
+            report.screening = ScreeningReport(rules: ruleSet.name, detectors: p.policy.detectors.map(\.detector.id),
+                                               findings: p.findings, autoBlocked: p.autoBlocked, warnings: p.warningsIssued,
+                                               evictions: p.evictions)
+        }
+        report.score = scorer?.finish()
         switch summary {
         case .text: print(report.text, terminator: "")
         case .json: print(report.json.rendered())
@@ -97,6 +140,36 @@ struct Replay: ParsableCommand {
         }
         if let bad = result.unreadableFiles.first {
             throw Failure(message: "\(bad.path): read error after \(result.packets.read) packets (\(bad.message))")
+        }
+    }
+}
+
+extension Replay {
+    /// The rule set named by `--rules`, or nil for `none`.
+    func loadRules(_ name: String) throws -> RuleSet? {
+        do {
+            switch name {
+            case "none": return nil
+            case "default": return try RuleSetFile.parse(DefaultRuleSet.yaml, path: "default")
+            default: return try RuleSetFile.parse(try readText(name), path: name)
+            }
+        } catch let e as RuleSetError {
+            throw Failure(message: e.description)
+        }
+    }
+
+    /// The labels to score against: `--labels`, or the trace's own when there is one trace.
+    func labelsFile() throws -> LabelFile? {
+        var path = labels
+        if path == nil, capture.traces.count == 1, capture.traces[0].hasSuffix(".pcap") || capture.traces[0].hasSuffix(".pcapng") {
+            let base = capture.traces[0].hasSuffix(".pcap") ? String(capture.traces[0].dropLast(5)) : String(capture.traces[0].dropLast(7))
+            if access(base + ".labels.csv", R_OK) == 0 { path = base + ".labels.csv" }
+        }
+        guard let path else { return nil }
+        do {
+            return try LabelFile(text: try readText(path), path: path)
+        } catch let e as LabelFile.Error {
+            throw Failure(message: e.description)
         }
     }
 }

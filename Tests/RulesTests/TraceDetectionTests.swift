@@ -11,14 +11,17 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     .deletingLastPathComponent().path
 
 /// Replays a shipped labeled trace under a rule set and scores it against its labels.
-func screen(trace name: String, rules: RuleSet) throws -> (score: Score, screener: PolicyScreener, warnings: [VictimWarning]) {
-    try screen(path: packageRoot + "/traces/\(name).pcap", rules: rules)
+typealias Screened = (score: Score, screener: PolicyScreener, warnings: [VictimWarning], verdicts: [(id: String, verdict: Verdict, reasons: [String])])
+
+func screen(trace name: String, rules: RuleSet, list: LiveBlocklist = LiveBlocklist()) throws -> Screened {
+    try screen(path: packageRoot + "/traces/\(name).pcap", rules: rules, list: list)
 }
 
-func screen(path: String, rules: RuleSet) throws -> (score: Score, screener: PolicyScreener, warnings: [VictimWarning]) {
+func screen(path: String, rules: RuleSet, list: LiveBlocklist = LiveBlocklist()) throws -> Screened {
     let labelsPath = String(path.dropLast(5)) + ".labels.csv"
     let labels = try LabelFile(text: try String(contentsOfFile: labelsPath, encoding: .utf8), path: labelsPath)
-    let screener = PolicyScreener(policy: rules.policy(list: LiveBlocklist()))
+    let screener = PolicyScreener(policy: rules.policy(list: list))
+    var verdicts: [(id: String, verdict: Verdict, reasons: [String])] = []
     var warnings: [VictimWarning] = []
     screener.onWarning = { warnings.append($0) }
     let engine = ReplayEngine(screener: screener)
@@ -27,6 +30,7 @@ func screen(path: String, rules: RuleSet) throws -> (score: Score, screener: Pol
     engine.onVerdict = { call, decision in
         let id = call.message.text(call.message.callID)
         scorer.add(callID: id, verdict: decision.verdict)
+        verdicts.append((id, decision.verdict, decision.reasons))
         if decision.verdict == .flag, let i = labels.byCallID[id], !labels.rows[i].isFraud {
             for r in decision.reasons { legitFlags[r, default: 0] += 1 }
         }
@@ -36,7 +40,7 @@ func screen(path: String, rules: RuleSet) throws -> (score: Score, screener: Pol
     }
     _ = engine.run(try CaptureMerger(paths: [path]))
     if !legitFlags.isEmpty { print("legit calls flagged by: \(legitFlags.sorted { $0.key < $1.key })") }
-    return (scorer.finish(), screener, warnings)
+    return (scorer.finish(), screener, warnings, verdicts)
 }
 
 func report(_ name: String, _ s: Score) -> String {
@@ -57,7 +61,7 @@ struct TraceDetectionTests {
 
     @Test(arguments: ["smoke", "busy-hour-700"])
     func interceptsEachCampaign(_ name: String) throws {
-        let (s, _, _) = try screen(trace: name, rules: Self.rules)
+        let s = try screen(trace: name, rules: Self.rules).score
         print(report(name, s))
         #expect(s.unlabeled == 0 && s.unseen == 0)
         // A rate needs calls to mean anything: campaigns scaled down to a handful of
@@ -80,7 +84,7 @@ struct TraceDetectionTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let scenario = try ScenarioFile.parse(BuiltinScenarios.named("busy-hour")!, path: "busy-hour")
         try Generator(scenario: scenario, seed: 21, targetCalls: 20_000).run(pcap: dir + "/bh.pcap", labels: dir + "/bh.labels.csv")
-        let (s, screener, _) = try screen(path: dir + "/bh.pcap", rules: Self.rules)
+        let (s, screener, _, _) = try screen(path: dir + "/bh.pcap", rules: Self.rules)
         print(report("busy-hour 20k", s))
         #expect(s.legit.calls > 15_000)
         for scenario in ["goip_simbox", "spoofed_origin", "wangiri", "flood", "scanning", "targeted"] {

@@ -13,7 +13,7 @@ public struct NumberRanges: Sendable {
         var out: [PhoneNumber] = []
         for t in texts {
             let body = t.hasSuffix("*") ? String(t.dropLast()) : t
-            guard let n = PhoneNumber(e164: body) else { return nil }
+            guard body.hasPrefix("+"), let n = PhoneNumber(e164: body) else { return nil }
             out.append(n)
         }
         prefixes = out

@@ -10,7 +10,8 @@ import Wire
 /// 3. every detector, on the call's facts and its caller profile; findings combine
 ///    into allow, flag or block (per-detector actions or a weighted score);
 /// 4. actions: a critical finding auto-blocks the caller in the live list; a blocked
-///    caller's earlier answered calls become victim warnings.
+///    caller's earlier answered calls become victim warnings (unless only detectors that
+///    do not implicate the number, such as spoofed origin, blocked it).
 /// Detectors also see every call's end, so later setups are judged on the outcomes of
 /// earlier calls; nothing looks ahead.
 public final class PolicyScreener: CallScreener {
@@ -48,6 +49,7 @@ public final class PolicyScreener: CallScreener {
         var reasons: [String] = []
         var score = 0.0
         var critical: String?
+        var implicatesCaller = false   // a blocking finding that says the number itself is the fraudster's
         for (i, d) in policy.detectors.enumerated() {
             let f = d.detector.screen(facts)
             findings[i][Int(f.level.rawValue)] += 1
@@ -58,11 +60,17 @@ public final class PolicyScreener: CallScreener {
                 let action = f.level == .critical ? d.onCritical : d.onWarning
                 guard action != .none else { continue }
                 reasons.append(d.detector.id)
-                if action == .block { verdict = .block } else if verdict == .allow { verdict = .flag }
+                if action == .block {
+                    verdict = .block
+                    if d.autoBlocks { implicatesCaller = true }
+                } else if verdict == .allow {
+                    verdict = .flag
+                }
                 score = max(score, f.level == .critical ? 1 : 0.5)
             case .score:
                 reasons.append(d.detector.id)
                 score += f.level == .critical ? d.weight : d.weight / 2
+                if d.autoBlocks { implicatesCaller = true }
             }
         }
         if case .score(let flagAt, let blockAt) = policy.combination {
@@ -74,7 +82,9 @@ public final class PolicyScreener: CallScreener {
                                        expiresAt: facts.time + Int64(auto.ttlSeconds * 1e9))
             if (try? policy.list.insert(entry)) != nil { autoBlocked += 1 }
         }
-        if verdict == .block { warn(facts.caller, at: facts.time, reasons: reasons) }
+        // A spoofed number is the spoofing's victim: its earlier callees talked to its
+        // real owner, so only findings that implicate the number raise warnings.
+        if verdict == .block && implicatesCaller { warn(facts.caller, at: facts.time, reasons: reasons) }
         return ScreeningDecision(verdict: verdict, reasons: reasons, score: score)
     }
 

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@Suite("callguard replay with rule sets")
+struct RulesCommandTests {
+    @Test func defaultRulesScoreALabeledTraceAndWriteWarnings() throws {
+        let warnings = CLI.temporary("warnings.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: warnings) }
+        let r = try CLI.run(["replay", "traces/busy-hour-700.pcap", "--warnings", warnings, "--summary", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let score = summary["score"] as! [String: Any]
+        #expect((score["false_positive_rate"] as! Double) <= 0.001)
+        #expect((score["per_scenario"] as! [String: Double])["goip_simbox"] == 1)
+        let rules = summary["rules"] as! [String: Any]
+        #expect(rules["name"] as? String == "default" && (rules["auto_blocked"] as! Int) > 0)
+        let lines = try String(contentsOfFile: warnings, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == rules["victim_warnings"] as? Int && !lines.isEmpty)
+        let w = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        for key in ["callee", "caller", "call_time", "talk_seconds", "warned_at", "reasons"] { #expect(w[key] != nil) }
+    }
+
+    @Test func rulesNoneScreensWithListsOnly() throws {
+        let r = try CLI.run(["replay", "traces/smoke.pcap", "--rules", "none", "--summary", "json"])
+        #expect(r.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect((summary["verdicts"] as! [String: Int])["block"] == 0)
+        #expect(summary["rules"] == nil)
+    }
+
+    @Test func badRuleSetIsOneLineExitTwo() throws {
+        let file = CLI.temporary("rules.yaml")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "name: mine\ndetectors:\n  fan_out: {window: later}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["replay", "traces/smoke.pcap", "--rules", file])
+        #expect(r.status == 2)
+        #expect(r.stderr == "callguard: \(file):3: detectors.fan_out.window: 'later' is not a duration (e.g. 90s, 500ms, 5m, 2h)\n")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func ruleSetListsAreLoadedRelativeToTheFile() throws {
+        let dir = CLI.temporary("rules")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "+8613800*\n".write(toFile: dir + "/block.list", atomically: true, encoding: .utf8)
+        try "name: lists\nlists: {blocklist: [block.list]}\n".write(toFile: dir + "/r.yaml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["replay", "traces/smoke.pcap", "--rules", dir + "/r.yaml", "--verdicts", "-", "--summary", "none"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let blocked = r.stdout.split(separator: "\n").filter { $0.contains("\"verdict\":\"block\"") }
+        #expect(!blocked.isEmpty && blocked.allSatisfy { $0.contains("\"caller\":\"+8613800") })
+    }
+}

@@ -1,0 +1,84 @@
+import Blocklist
+import Engine
+import Foundation
+import Harness
+import Numbering
+import Rules
+import Testing
+
+/// The policy's order and actions, on the shipped smoke and busy-hour traces.
+@Suite("Policy screening and actions")
+struct PolicyScreenerTests {
+    static let rules = try! RuleSetFile.parse(DefaultRuleSet.yaml, path: "default")
+
+    @Test func allowlistOverridesADetector() throws {
+        let list = LiveBlocklist()
+        try list.insert(BlocklistEntry(number: PhoneNumber(e164: "+88216")!, isPrefix: true, side: .allow, source: "test"))
+        let run = try screen(trace: "smoke", rules: Self.rules, list: list)
+        #expect(run.score.perScenario["wangiri"]!.blocked == 0, "allowlisted premium range is never blocked")
+        #expect(run.score.perScenario["goip_simbox"]!.rate == 1, "other detectors still work")
+    }
+
+    @Test func autoBlockStopsLaterCallsByLookup() throws {
+        let run = try screen(trace: "smoke", rules: Self.rules)
+        #expect(run.screener.autoBlocked > 0)
+        let byAuto = run.verdicts.filter { $0.reasons == ["auto"] }
+        #expect(byAuto.count > 100, "most fraud after the first detection is stopped by the list")
+        #expect(byAuto.allSatisfy { $0.verdict == .block })
+    }
+
+    @Test func autoBlockCanBeSwitchedOff() throws {
+        let yaml = DefaultRuleSet.yaml.replacingOccurrences(of: "  auto_block: {ttl: 1h}\n", with: "")
+        let rules = try RuleSetFile.parse(yaml, path: "no-auto")
+        let run = try screen(trace: "smoke", rules: rules)
+        #expect(run.screener.autoBlocked == 0 && !run.verdicts.contains { $0.reasons == ["auto"] })
+        // Detectors alone still stop wangiri (premium range) on every call.
+        #expect(run.score.perScenario["wangiri"]!.rate == 1)
+    }
+
+    @Test func victimWarningsNameCalleesOfNumbersLaterBlocked() throws {
+        let run = try screen(trace: "busy-hour-700", rules: Self.rules)
+        #expect(!run.warnings.isEmpty)
+        let labels = try LabelFile(text: String(contentsOfFile: packageRoot + "/traces/busy-hour-700.labels.csv", encoding: .utf8), path: "l")
+        let fraudCallers = Set(labels.rows.filter(\.isFraud).map(\.caller))
+        for w in run.warnings {
+            #expect(fraudCallers.contains(w.caller.description), "warned about \(w.caller), not a fraud number")
+            #expect(w.talkSeconds >= 30 && w.callTime < w.warnedAt)
+            #expect(labels.rows.contains { $0.caller == w.caller.description && $0.callee == w.callee.description })
+        }
+    }
+
+    @Test func trustedTrunksBypassDetectors() throws {
+        // A rule set that blocks every second call of any caller within a minute.
+        let yaml = """
+        name: strict
+        trunks: [{name: bank, role: trusted, cidr: [192.0.2.90]}]
+        detectors:
+          call_rate: {per_minute_warning: 1, per_minute_critical: 2}
+        """
+        let run = try screen(trace: "smoke", rules: try RuleSetFile.parse(yaml, path: "strict"))
+        #expect(run.score.perScenario["bank-95588"]!.blocked == 0)
+        #expect(run.score.perScenario["call-centre"]!.blocked > 0, "the same volume from an untrusted trunk is blocked")
+    }
+
+    @Test func scoreCombinationNeedsTwoDetectors() throws {
+        let yaml = """
+        name: score
+        numbering: {premium_ranges: ["+88216"]}
+        detectors:
+          wangiri: {weight: 1}
+          new_number_burst: {weight: 1, warning: 2, critical: 3}
+        combine: {mode: score, flag_at: 1, block_at: 2}
+        """
+        let run = try screen(trace: "smoke", rules: try RuleSetFile.parse(yaml, path: "score"))
+        let w = run.score.perScenario["wangiri"]!
+        #expect(w.flagged > 0, "the premium range alone only reaches the flag threshold")
+        #expect(w.blocked > 0 && w.blocked < w.calls, "with a burst as well it blocks")
+    }
+
+    @Test func sameTraceSameVerdicts() throws {
+        let a = try screen(trace: "smoke", rules: Self.rules).verdicts
+        let b = try screen(trace: "smoke", rules: Self.rules).verdicts
+        #expect(a.map(\.id) == b.map(\.id) && a.map(\.verdict) == b.map(\.verdict) && a.map(\.reasons) == b.map(\.reasons))
+    }
+}
