@@ -3,7 +3,9 @@ import Numbering
 /// One timestamped change of the lists (the blocklist-updates contract), applied at
 /// its trace time: it affects calls set up at or after `time`.
 public struct BlocklistUpdate: Sendable, Equatable {
-    public enum Operation: String, Sendable { case add, remove }
+    /// `reset` lifts an auto-block on one number and asks the detectors to forget it
+    /// (after a false alarm); reported and range entries stay.
+    public enum Operation: String, Sendable { case add, remove, reset }
 
     /// Nanoseconds since the Unix epoch.
     public var time: Int64
@@ -30,6 +32,10 @@ extension LiveBlocklist {
             try insert(e)
         case .remove:
             remove(u.entry.number, isPrefix: u.entry.isPrefix, from: u.entry.side)
+        case .reset:
+            if let m = match(u.entry.number, at: u.time), !m.isPrefix, m.side == .block, m.kind == .auto, m.entry == u.entry.number {
+                remove(u.entry.number)
+            }
         }
     }
 }

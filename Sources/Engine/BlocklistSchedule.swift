@@ -1,4 +1,5 @@
 import Blocklist
+import Numbering
 import Wire
 
 /// Keeps the live lists in step with trace time during a replay: entries whose TTL
@@ -31,6 +32,10 @@ public final class BlocklistSchedule {
 
     /// Called with every packet's timestamp before the packet is processed.
     @inline(__always)
+    /// Called for each `reset` update as it applies (the policy screener's detectors
+    /// forget the number).
+    public var onReset: ((PhoneNumber) -> Void)?
+
     public func advance(to time: Nanoseconds) {
         if time >= nextDue { applyDue(time) }
         statistics.expired &+= list.purgeExpired(at: time)
@@ -46,6 +51,7 @@ public final class BlocklistSchedule {
         while next < updates.count && updates[next].time <= time {
             let u = updates[next]
             record { () throws(BlocklistError) in try list.apply(u) }
+            if u.operation == .reset { onReset?(u.entry.number) }
             next += 1
         }
         statistics.updatesPending = updates.count - next

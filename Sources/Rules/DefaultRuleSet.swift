@@ -1,6 +1,6 @@
 /// The rule set built into `callguard` and used when `replay` gets no `--rules`. It
 /// describes the network of the shipped traces (`traces/`): its trunks, its own number
-/// ranges and its business callers. Copy it (`callguard rules --show default`) and edit
+/// ranges and its business callers. Copy it (`callguard rules show > mine.yaml`) and edit
 /// the network part for another network.
 public enum DefaultRuleSet {
     public static let yaml = """

@@ -22,7 +22,7 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var lists: ListOptions
 
-    @Option(help: "Blocklist updates (JSON Lines: ts, op add/remove, entry, optional kind and ttl) applied at their trace time.")
+    @Option(help: "Blocklist updates (JSON Lines: ts, op add/remove/reset, entry, optional kind and ttl) applied at their trace time.")
     var updates: String?
 
     @Option(help: "Write verdicts as JSON Lines to this file ('-' for standard output).")
@@ -89,6 +89,7 @@ struct Replay: ParsableCommand {
                 let p = PolicyScreener(policy: ruleSet.policy(list: list))
                 policyScreener = p
                 screener = p
+                schedule?.onReset = { p.reset(caller: $0) }
             } else {
                 screener = BlocklistScreener(list: list)
             }

@@ -33,7 +33,7 @@ struct UpdateFileTests {
     @Test(arguments: [
         (#"{"op":"add","entry":"+8613800000000"}"#, "u.jsonl:1: missing \"ts\""),
         (#"{"ts":"soon","op":"add","entry":"+8613800000000"}"#, "u.jsonl:1: \"ts\" has the wrong type"),
-        (#"{"ts":1700000000,"op":"block","entry":"+8613800000000"}"#, "u.jsonl:1: op 'block' is not add or remove"),
+        (#"{"ts":1700000000,"op":"block","entry":"+8613800000000"}"#, "u.jsonl:1: op 'block' is not add, remove or reset"),
         (#"{"ts":1700000000,"op":"add","entry":"bob"}"#, "u.jsonl:1: entry 'bob' is not a telephone number or prefix"),
         (#"{"ts":1700000000,"op":"add","entry":"+8613800000000","ttl":-5}"#, "u.jsonl:1: ttl -5.0 is not a positive number of seconds"),
         (#"{"ts":1700000000,"op":"add","entry":"+8613800000000","kind":"allow"}"#, "u.jsonl:1: kind 'allow' is not valid on the blocklist"),

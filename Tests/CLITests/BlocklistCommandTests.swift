@@ -90,12 +90,12 @@ struct BlocklistCommandTests {
         defer { try? FileManager.default.removeItem(atPath: updates) }
         let lenient = try CLI.run(["replay", "traces/demo.pcap", "--updates", updates, "--rules", "none", "--summary", "json"])
         #expect(lenient.status == 0)
-        #expect(lenient.stderr.contains(":2: op 'ban' is not add or remove (line skipped)"))
+        #expect(lenient.stderr.contains(":2: op 'ban' is not add, remove or reset (line skipped)"))
         let o = try JSONSerialization.jsonObject(with: Data(lenient.stdout.utf8)) as! [String: Any]
         #expect((o["verdicts"] as! [String: Any])["block"] as? Int == 1)
 
         let strict = try CLI.run(["replay", "traces/demo.pcap", "--updates", updates, "--strict"])
         #expect(strict.status == 2)
-        #expect(strict.stderr == "callguard: \(updates):2: op 'ban' is not add or remove\n")
+        #expect(strict.stderr == "callguard: \(updates):2: op 'ban' is not add, remove or reset\n")
     }
 }

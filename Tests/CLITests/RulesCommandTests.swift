@@ -38,6 +38,20 @@ struct RulesCommandTests {
         #expect(r.stdout.isEmpty)
     }
 
+    @Test func rulesShowAndCheck() throws {
+        let shown = try CLI.run(["rules", "show"])
+        #expect(shown.status == 0 && shown.stdout.hasPrefix("name: default\n"))
+        let file = CLI.temporary("default.yaml")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try shown.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["rules", "check", file, "rules/score.yaml"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("rule set 'default': 8 detectors") && ok.stdout.contains("rule set 'score'"))
+        try "name: x\ncombine: {mode: vote}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["rules", "check", file])
+        #expect(bad.status == 2 && bad.stderr == "callguard: \(file):2: combine.mode: 'vote' is not one of actions, score\n")
+    }
+
     @Test func ruleSetListsAreLoadedRelativeToTheFile() throws {
         let dir = CLI.temporary("rules")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

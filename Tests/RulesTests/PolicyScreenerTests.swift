@@ -4,6 +4,7 @@ import Foundation
 import Harness
 import Numbering
 import Rules
+import Wire
 import Testing
 
 /// The policy's order and actions, on the shipped smoke and busy-hour traces.
@@ -80,5 +81,42 @@ struct PolicyScreenerTests {
         let a = try screen(trace: "smoke", rules: Self.rules).verdicts
         let b = try screen(trace: "smoke", rules: Self.rules).verdicts
         #expect(a.map(\.id) == b.map(\.id) && a.map(\.verdict) == b.map(\.verdict) && a.map(\.reasons) == b.map(\.reasons))
+    }
+}
+
+/// A `reset` update lifts an auto-block and clears the detectors' counters for one number.
+@Suite("Per-entity reset")
+struct ResetTests {
+    @Test func resetLiftsAutoBlockAndForgetsTheCaller() throws {
+        let rules = try RuleSetFile.parse(DefaultRuleSet.yaml, path: "default")
+        // Find a flood number that got auto-blocked, and the time of its first "auto" block.
+        let first = try screen(trace: "smoke", rules: rules)
+        let labels = try LabelFile(text: String(contentsOfFile: packageRoot + "/traces/smoke.labels.csv", encoding: .utf8), path: "l")
+        let flood = first.verdicts.filter { v in labels.rows[labels.byCallID[v.id]!].scenario == "flood" }
+        let autoIndex = try #require(flood.firstIndex { $0.reasons == ["auto"] })
+        let caller = labels.rows[labels.byCallID[flood[autoIndex].id]!].caller
+        let later = flood[autoIndex...].filter { labels.rows[labels.byCallID[$0.id]!].caller == caller }
+        #expect(later.count >= 3 && later.allSatisfy { $0.verdict == .block })
+
+        // Replay with a reset of that number just before its first auto-blocked call.
+        let trace = packageRoot + "/traces/smoke.pcap"
+        let list = LiveBlocklist()
+        let screener = PolicyScreener(policy: rules.policy(list: list))
+        var times: [String: Int64] = [:]
+        let probe = ReplayEngine(screener: AllowAllScreener())
+        probe.onVerdict = { call, _ in times[call.message.text(call.message.callID)] = call.context.timestamp }
+        _ = probe.run(try CaptureMerger(paths: [trace]))
+        let resetAt = times[flood[autoIndex].id]! - 1_000_000
+        let update = BlocklistUpdate(time: resetAt, operation: .reset, entry: BlocklistEntry(number: PhoneNumber(e164: caller)!))
+        let schedule = BlocklistSchedule(list: list, updates: [update], startingWithTrace: [])
+        schedule.onReset = { screener.reset(caller: $0) }
+        let engine = ReplayEngine(screener: screener, schedule: schedule)
+        var after: [Verdict] = []
+        engine.onVerdict = { call, d in
+            if call.context.timestamp >= resetAt, call.caller.number?.description == caller { after.append(d.verdict) }
+        }
+        _ = engine.run(try CaptureMerger(paths: [trace]))
+        #expect(after.first == .allow, "the reset number's next call gets through")
+        #expect(after.contains(.block), "and the detectors catch it again from scratch")
     }
 }

@@ -1,6 +1,7 @@
 import Blocklist
 import Detectors
 import Engine
+import Foundation
 import Numbering
 import Rules
 import Testing
@@ -17,6 +18,21 @@ struct RuleSetFileTests {
         #expect(r.trunks.role(of: IPAddress(ipv4: "198.51.100.77")!) == .access)
         #expect(r.trunks.role(of: IPAddress(ipv4: "198.18.0.10")!) == .unknown)
         #expect(r.autoBlock?.ttlSeconds == 3600 && r.warnings?.minTalkSeconds == 30)
+    }
+
+    /// The example rule sets in `rules/` stay valid and each screens the smoke trace
+    /// without blocking a legit call.
+    @Test func exampleRuleSetsParseAndRun() throws {
+        let dir = packageRoot + "/rules"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 2)
+        for f in files {
+            let rules = try RuleSetFile.parse(try String(contentsOfFile: dir + "/" + f, encoding: .utf8), path: f)
+            let s = try screen(trace: "smoke", rules: rules).score
+            print(report("smoke under rules/\(f)", s))
+            #expect(s.legit.blocked == 0, "\(f) blocks legit calls")
+            #expect(s.interceptRate > 0.8, "\(f) intercepts \(s.interceptRate)")
+        }
     }
 
     func failure(_ yaml: String) -> String {

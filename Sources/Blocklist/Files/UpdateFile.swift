@@ -64,7 +64,7 @@ public enum UpdateFile {
             throw fail("not a JSON object")
         }
         guard l.ts.isFinite, l.ts >= 0, l.ts < 9e9 else { throw fail("ts \(l.ts) is not a Unix time in seconds") }
-        guard let op = BlocklistUpdate.Operation(rawValue: l.op) else { throw fail("op '\(l.op)' is not add or remove") }
+        guard let op = BlocklistUpdate.Operation(rawValue: l.op) else { throw fail("op '\(l.op)' is not add, remove or reset") }
         let side: ListSide
         switch l.list ?? "block" {
         case "block", "blocklist": side = .block
@@ -74,6 +74,7 @@ public enum UpdateFile {
         guard let (number, isPrefix) = EntryText.parse(l.entry, normalizer: normalizer) else {
             throw fail("entry '\(l.entry)' is not a telephone number or prefix")
         }
+        if op == .reset && (isPrefix || side != .block) { throw fail("reset takes one number on the blocklist, not a prefix") }
         var kind: EntryKind?
         if let name = l.kind {
             guard let k = EntryKind(name: name), (k == .allow) == (side == .allow) else {

@@ -66,6 +66,10 @@ public struct FactExtractor: Sendable {
 
 /// Byte-level helpers for fact extraction: no strings, no allocation.
 enum Bytes {
+    static let cellKey: [UInt8] = Array("cell-id-3gpp=".utf8)
+    static let imeiKey: [UInt8] = Array("imei:".utf8)
+    static let cookie: [UInt8] = Array("z9hG4bK".utf8)
+
     /// FNV-1a over the bytes (0 for none).
     @inline(__always)
     static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
@@ -78,7 +82,7 @@ enum Bytes {
     /// The cell identity after `cell-id-3gpp=` (any `*-cell-id-3gpp`), else the whole value.
     static func cellHash(_ b: UnsafeRawBufferPointer) -> UInt64 {
         guard !b.isEmpty else { return 0 }
-        let key = Array("cell-id-3gpp=".utf8)
+        let key = cellKey
         if let at = find(b, key) {
             var end = at + key.count
             while end < b.count && b[end] != 59 && b[end] != 32 && b[end] != 44 { end += 1 }  // ; space ,
@@ -89,7 +93,7 @@ enum Bytes {
 
     /// The TAC of `<urn:gsma:imei:86217004-296554-0>` (0 when absent or malformed).
     static func tac(_ b: UnsafeRawBufferPointer) -> UInt32 {
-        let key = Array("imei:".utf8)
+        let key = imeiKey
         guard let at = find(b, key), at + key.count + 8 <= b.count else { return 0 }
         var v: UInt32 = 0
         for i in (at + key.count)..<(at + key.count + 8) {
@@ -123,7 +127,6 @@ enum Bytes {
     /// `z9hG4bK` followed by digits only (at least 6).
     static func isDigitBranch(_ b: UnsafeRawBufferPointer) -> Bool {
         guard b.count >= 13 else { return false }
-        let cookie: [UInt8] = Array("z9hG4bK".utf8)
         for i in 0..<7 where b[i] != cookie[i] { return false }
         for i in 7..<b.count where b[i] < 48 || b[i] > 57 { return false }
         return true
