@@ -48,13 +48,14 @@ public enum RuleSetFile {
         }
 
         // Numbering facts the detectors use.
-        var home = NumberRanges(), service = NumberRanges(), own = NumberRanges(), premium = NumberRanges()
+        var home = NumberRanges(), service = NumberRanges(), own = NumberRanges(), premium = NumberRanges(), allocated = NumberRanges()
         var lengths: Set<Int> = []
         if let n = try r.fields("numbering", optional: true) {
             home = try ranges(n, "home_country", default: ["+86"])
             service = try ranges(n, "service_numbers", default: [])
             own = try ranges(n, "own_ranges", default: [])
             premium = try ranges(n, "premium_ranges", default: [])
+            allocated = try ranges(n, "allocated_ranges", default: [])
             lengths = Set(try n.doubles("valid_national_lengths", default: []).map { Int($0) })
             try n.finish()
         } else {
@@ -154,6 +155,7 @@ public enum RuleSetFile {
 
         let finalFactories = factories
         let (premiumRanges, homeCountry, serviceNumbers, ownRanges, validLengths) = (premium, home, service, own, lengths)
+        let allocatedRanges = allocated
         let makeDetectors: @Sendable () -> [PolicyDetector] = {
             finalFactories.map { f in
                 let d = f.make()
@@ -163,6 +165,7 @@ public enum RuleSetFile {
                     s.serviceNumbers = serviceNumbers
                     s.ownRanges = ownRanges
                     s.validNationalLengths = validLengths
+                    s.allocatedRanges = allocatedRanges
                 }
                 return PolicyDetector(d, onWarning: f.onWarning, onCritical: f.onCritical, weight: f.weight, autoBlocks: f.autoBlock)
             }

@@ -97,6 +97,9 @@ struct DetectorTests {
         #expect(d.screen(facts("+8617000000001", callee(0), at: t0, role: .access)).level == .critical, "not one of ours")
         #expect(d.screen(facts("+8613800000001", callee(0), at: t0, role: .access)) == .none)
         #expect(d.screen(facts("+861380000001", callee(0), at: t0, role: .domestic)).level == .warning, "10 national digits")
+        d.allocatedRanges = NumberRanges(parsing: ["+8613", "+8615", "+8617", "+86400", "+8695"])!
+        #expect(d.screen(facts("+8614900000001", callee(0), at: t0, role: .domestic)) == Finding(.warning, 4), "unallocated")
+        #expect(d.screen(facts("+8615000000001", callee(0), at: t0, role: .domestic)) == .none)
     }
 
     @Test func simBoxScoresTraitsAndBehaviour() {

@@ -5,12 +5,12 @@ import Numbering
 ///   (police, banks) is critical: those calls never legitimately come from abroad;
 /// - on the operator's own access network, a caller ID outside the operator's ranges
 ///   is critical (the network knows its subscribers' numbers);
-/// - a home-country number whose national length the numbering plan does not allow
-///   is a warning.
+/// - a home-country number whose national length the numbering plan does not allow,
+///   or outside the plan's allocated ranges, is a warning.
 /// Stateless: it needs no table.
 public final class SpoofedOriginDetector: ConfigurableDetector {
     public struct Config: DetectorConfig {
-        public var invalidLength = 1.0   // 1: report invalid lengths as warnings; 0: ignore
+        public var invalidLength = 1.0   // 1: report invalid lengths and unallocated ranges as warnings; 0: ignore
         public init() {}
         public static var parameters: [Parameter<Config>] { [Parameter("invalid_length", \.invalidLength, 0...1)] }
     }
@@ -26,6 +26,8 @@ public final class SpoofedOriginDetector: ConfigurableDetector {
     public var ownRanges = NumberRanges()
     /// National significant number lengths the home plan allows (empty: not checked).
     public var validNationalLengths: Set<Int> = []
+    /// Ranges the home plan has allocated to any operator (empty: not checked).
+    public var allocatedRanges = NumberRanges()
 
     public init(configs: [Config], capacity: Int) { self.configs = configs }
 
@@ -43,6 +45,9 @@ public final class SpoofedOriginDetector: ConfigurableDetector {
         if domestic && configs[f.profile].invalidLength > 0 && !validNationalLengths.isEmpty,
            let cc = home.prefixes.first, !validNationalLengths.contains(Int(caller.digitCount) - Int(cc.digitCount)) {
             return Finding(.warning, 3)
+        }
+        if domestic && configs[f.profile].invalidLength > 0 && !allocatedRanges.isEmpty && !allocatedRanges.contains(caller) {
+            return Finding(.warning, 4)
         }
         return .none
     }
