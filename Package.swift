@@ -43,7 +43,7 @@ let package = Package(
         // Rule sets: YAML naming lists, trunks, profiles, detectors and actions, built into a policy.
         .target(name: "Rules", dependencies: ["Engine", "Detectors", "Blocklist", "Numbering", "Wire", "ConfigFile"]),
         // Reports over engine runs (the replay summary for now).
-        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Blocklist", "Numbering"]),
+        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Blocklist", "Numbering", "Rules"]),
         .executableTarget(name: "callguard", dependencies: [
             "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "PacketCrafting"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness"]),

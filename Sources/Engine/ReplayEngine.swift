@@ -22,6 +22,9 @@ public struct ReplayResult: Sendable {
     public var packetLatency = LatencyHistogram()
     /// Time from taking an INVITE's packet to its verdict.
     public var setupLatency = LatencyHistogram()
+    /// Whole-packet latency of the packets that carried a call setup, and of all others.
+    public var setupPacketLatency = LatencyHistogram()
+    public var otherPacketLatency = LatencyHistogram()
     public var wallNanoseconds: UInt64 = 0
     /// Capture files that ended mid-packet, with libpcap's message.
     public var truncatedFiles: [(path: String, message: String)] = []
@@ -57,6 +60,7 @@ public final class ReplayEngine {
     public private(set) var result = ReplayResult()
     /// Called after each screened setup (tests and later actions hook in here).
     public var onVerdict: ((CallSetup, ScreeningDecision) -> Void)?
+    private var setupInPacket = false
 
     public init(configuration: ReplayConfiguration = ReplayConfiguration(),
                 screener: any CallScreener = AllowAllScreener(),
@@ -93,10 +97,13 @@ public final class ReplayEngine {
         if result.firstTimestamp == 0 { result.firstTimestamp = packet.timestamp }
         result.lastTimestamp = packet.timestamp
         schedule?.advance(to: packet.timestamp)
+        setupInPacket = false
         decoder.decode(packet) { message, context in
             self.handle(message, context, taken: taken)
         }
-        result.packetLatency.record(MonotonicClock.now() &- taken)
+        let latency = MonotonicClock.now() &- taken
+        result.packetLatency.record(latency)
+        if setupInPacket { result.setupPacketLatency.record(latency) } else { result.otherPacketLatency.record(latency) }
     }
 
     /// Ends the input: pending fragments and open calls are counted.
@@ -122,6 +129,7 @@ public final class ReplayEngine {
             return
         }
         guard case .setup(let call) = tracked else { return }
+        setupInPacket = true
         let decision = screener.screen(call)
         let latency = MonotonicClock.now() &- taken
         result.setupLatency.record(latency)

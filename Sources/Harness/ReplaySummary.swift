@@ -70,12 +70,12 @@ public struct ReplaySummary {
         ] + blocklist + screeningJSON + [
             ("run", .object([
                 ("inputs", .array(inputs.map { .string($0) })),
-                ("wall_seconds", .double(rounded(Double(result.wallNanoseconds) / 1e9, 6))),
+                ("wall_seconds", .double(roundedTo(Double(result.wallNanoseconds) / 1e9, 6))),
                 ("packets_per_second", .int(Int(result.packetsPerSecond.rounded()))),
-                ("trace_seconds", .double(rounded(Double(result.lastTimestamp - result.firstTimestamp) / 1e9, 6))),
+                ("trace_seconds", .double(roundedTo(Double(result.lastTimestamp - result.firstTimestamp) / 1e9, 6))),
             ])),
-            ("latency_ns", latencyObject(result.packetLatency)),
-            ("setup_latency_ns", latencyObject(result.setupLatency)),
+            ("latency_ns", result.packetLatency.json),
+            ("setup_latency_ns", result.setupLatency.json),
             ("truncated", .bool(result.truncated)),
             ("truncated_files", .array(result.truncatedFiles.map {
                 .object([("file", .string($0.path)), ("message", .string($0.message))])
@@ -122,7 +122,7 @@ public struct ReplaySummary {
             let per = s.perScenario.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.blocked)/\($0.value.calls)" }
             lines.append("  blocked by scenario  " + per.joined(separator: " "))
         }
-        let wall = rounded(Double(result.wallNanoseconds) / 1e9, 3)
+        let wall = roundedTo(Double(result.wallNanoseconds) / 1e9, 3)
         let rate = Int(result.packetsPerSecond.rounded())
         lines.append("run        \(wall) s wall, \(rate) packets/s")
         let l = result.packetLatency
@@ -154,12 +154,12 @@ public struct ReplaySummary {
         if let s = score {
             let cbb = s.callsBeforeBlockStats
             out.append(("score", .object([
-                ("intercept_rate", .double(rounded(s.interceptRate, 6))),
-                ("false_positive_rate", .double(rounded(s.falsePositiveRate, 6))),
-                ("precision", .double(rounded(s.precision, 6))),
+                ("intercept_rate", .double(roundedTo(s.interceptRate, 6))),
+                ("false_positive_rate", .double(roundedTo(s.falsePositiveRate, 6))),
+                ("precision", .double(roundedTo(s.precision, 6))),
                 ("fraud_calls", .int(s.fraud.calls)), ("legit_calls", .int(s.legit.calls)),
                 ("flagged_fraud", .int(s.fraud.flagged)), ("flagged_legit", .int(s.legit.flagged)),
-                ("per_scenario", .object(s.perScenario.sorted { $0.key < $1.key }.map { ($0.key, .double(rounded($0.value.rate, 6))) })),
+                ("per_scenario", .object(s.perScenario.sorted { $0.key < $1.key }.map { ($0.key, .double(roundedTo($0.value.rate, 6))) })),
                 ("calls_before_block", .object([("median", .double(cbb.median)), ("p90", .double(cbb.p90)), ("max", .int(cbb.max))])),
                 ("unlabeled_setups", .int(s.unlabeled)),
             ])))
@@ -167,7 +167,7 @@ public struct ReplaySummary {
         return out
     }
 
-    private func percent(_ x: Double) -> String { "\(rounded(x * 100, 1))%" }
+    private func percent(_ x: Double) -> String { "\(roundedTo(x * 100, 1))%" }
 
     private var requestCounts: [(String, Int)] {
         var out: [(String, Int)] = SIPMethod.allCases.compactMap { m in
@@ -182,26 +182,10 @@ public struct ReplaySummary {
         (1...6).compactMap { result.sip.responses[$0] > 0 ? ("\($0)xx", result.sip.responses[$0]) : nil }
     }
 
-    private func latencyObject(_ h: LatencyHistogram) -> JSONValue {
-        .object([
-            ("p50", .int(Int(h.percentile(50)))),
-            ("p90", .int(Int(h.percentile(90)))),
-            ("p99", .int(Int(h.percentile(99)))),
-            ("p999", .int(Int(h.percentile(99.9)))),
-            ("max", .int(Int(h.max))),
-            ("count", .int(Int(h.count))),
-        ])
-    }
-
     private func nonZero(_ pairs: [(String, Int)]) -> [(String, JSONValue)] {
         pairs.filter { $0.1 > 0 }.map { ($0.0, .int($0.1)) }
     }
 
-    private func rounded(_ v: Double, _ places: Int) -> Double {
-        var f = 1.0
-        for _ in 0..<places { f *= 10 }
-        return (v * f).rounded() / f
-    }
 }
 
 /// What a rule set's policy did during a replay, for the summary.

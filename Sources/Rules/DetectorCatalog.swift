@@ -9,7 +9,8 @@ enum DetectorCatalog {
         var id: String
         /// Reads the detector's parameters (base and per-profile overrides) and returns
         /// a factory for detectors with fresh state.
-        var build: @Sendable (_ section: ConfigFields, _ profiles: [String], _ capacity: Int) throws(ConfigError) -> @Sendable () -> any Detector
+        var build: @Sendable (_ section: ConfigFields, _ profiles: [String], _ capacity: Int, _ overrides: [String: Double])
+            throws(ConfigError) -> @Sendable () -> any Detector
         /// Parameter names, for sweeps and error messages.
         var parameters: [String]
     }
@@ -23,8 +24,10 @@ enum DetectorCatalog {
     static func named(_ id: String) -> Entry? { all.first { $0.id == id } }
 
     static func entry<D: ConfigurableDetector>(_ type: D.Type) -> Entry {
-        Entry(id: D.id, build: { section, profiles, capacity throws(ConfigError) in
-            let base = try read(D.Config(), from: section)
+        Entry(id: D.id, build: { section, profiles, capacity, overrides throws(ConfigError) in
+            var base = try read(D.Config(), from: section)
+            // Sweep values replace the base value; profiles that set the parameter keep theirs.
+            for p in D.Config.parameters { if let v = overrides[p.name] { base[keyPath: p.path] = v } }
             var configs = [base]
             let overrides = try section.fields("profiles", optional: true)
             for name in profiles {

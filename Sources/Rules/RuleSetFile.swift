@@ -16,7 +16,10 @@ public typealias RuleSetError = ConfigError
 /// key: unknown keys, bad values, dangling profile names and unknown detectors are
 /// errors naming the file, line and key.
 public enum RuleSetFile {
-    public static func parse(_ yaml: String, path: String) throws(RuleSetError) -> RuleSet {
+    /// `overrides` sets detector parameters over the file's values (`fan_out.critical`
+    /// → 40), for threshold sweeps; naming a detector the rule set does not run, or a
+    /// parameter the detector does not have, is an error.
+    public static func parse(_ yaml: String, path: String, overrides: [String: Double] = [:]) throws(RuleSetError) -> RuleSet {
         let r = try ConfigFields.document(yaml, path: path, what: "rule set")
         let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : dir + "/" + p }
@@ -92,6 +95,7 @@ public enum RuleSetFile {
         let profileNames = profiles.map(\.name)
 
         // Detectors: each section names one; the order is the file's.
+        var used: Set<String> = []
         var factories: [(make: @Sendable () -> any Detector, onWarning: DetectorAction, onCritical: DetectorAction, weight: Double, autoBlock: Bool)] = []
         if let ds = try r.fields("detectors", optional: true) {
             for (k, _) in ds.mapping {
@@ -118,11 +122,25 @@ public enum RuleSetFile {
                 }
                 let weight = try section.double("weight", default: 1, range: 0...1000)
                 let autoBlock = try section.bool("auto_block", default: true)
-                let make = try entry.build(section, profileNames, capacity)
+                var mine: [String: Double] = [:]
+                for (k, v) in overrides where k.hasPrefix(id + ".") { mine[String(k.dropFirst(id.count + 1))] = v }
+                for name in mine.keys where !entry.parameters.contains(name) {
+                    throw ConfigError(path: path, line: 1, key: "\(id).\(name)",
+                                      reason: "\(id) has no parameter '\(name)' (it has \(entry.parameters.joined(separator: ", ")))")
+                }
+                used.formUnion(mine.keys.map { id + "." + $0 })
+                let make = try entry.build(section, profileNames, capacity, mine)
                 try section.finish()
                 factories.append((make, onWarning, onCritical, weight, autoBlock))
             }
             try ds.finish()
+        }
+
+        for k in overrides.keys.sorted() where !used.contains(k) {
+            let id = String(k.prefix { $0 != "." })
+            throw ConfigError(path: path, line: 1, key: k, reason: DetectorCatalog.named(id) == nil
+                ? "no detector '\(id)' (known: \(DetectorCatalog.all.map(\.id).joined(separator: ", ")))"
+                : "the rule set does not run \(id)")
         }
 
         var combination = Combination.actions

@@ -1,0 +1,87 @@
+/// The bench report as JSON, schema `callguard.bench/1`:
+///
+///     {"schema": "callguard.bench/1", "repeats": 3, "warmups": 1,
+///      "results": [{"rules", "trace", "labeled",
+///                   "intercept_rate", "false_positive_rate", "precision", "f1",
+///                   "fraud_calls", "legit_calls", "flagged_fraud", "flagged_legit",
+///                   "per_scenario": {scenario: intercept rate (legit scenarios: block rate)},
+///                   "calls_before_block": {"median", "p90", "max"},
+///                   "warnings", "true_victim_warnings",
+///                   "packets", "setups",
+///                   "packets_per_second", "setups_per_second",
+///                   "packets_per_second_spread": {"median", "min", "max"},
+///                   "latency_ns": {"p50", "p90", "p99", "p999", "max"},
+///                   "setup_packet_latency_ns": {...}, "other_packet_latency_ns": {...},
+///                   "peak_memory_bytes",
+///                   "timeline": {"start_ns", "slice_ns", "blocked": [..], "let_through": [..]}}],
+///      "sweeps": [{"rules", "trace", "parameter",
+///                  "points": [{"value", "intercept_rate", "false_positive_rate", "flagged"}]}]}
+///
+/// Quality fields are null for a trace without labels. Rates are fractions (0-1).
+/// Fields are only ever added within one schema version.
+public enum BenchJSON {
+    public static let schema = "callguard.bench/1"
+
+    public static func render(_ report: BenchReport) -> JSONValue {
+        .object([
+            ("schema", .string(schema)),
+            ("repeats", .int(report.repeats)),
+            ("warmups", .int(report.warmups)),
+            ("results", .array(report.results.map(result))),
+            ("sweeps", .array(report.sweeps.map { s in
+                .object([
+                    ("rules", .string(s.rules)), ("trace", .string(s.trace)), ("parameter", .string(s.parameter)),
+                    ("points", .array(s.points.map { p in
+                        .object([("value", .double(p.value)), ("intercept_rate", .double(roundedTo(p.interceptRate, 6))),
+                                 ("false_positive_rate", .double(roundedTo(p.falsePositiveRate, 6))), ("flagged", .int(p.flagged))])
+                    })),
+                ])
+            })),
+        ])
+    }
+
+    static func result(_ r: BenchResult) -> JSONValue {
+        let s = r.score
+        func rate(_ v: Double?) -> JSONValue { v.map { .double(roundedTo($0, 6)) } ?? .null }
+        let pps = Spread(r.packetsPerSecond), sps = Spread(r.setupsPerSecond)
+        var perScenario: JSONValue = .null
+        var cbb: JSONValue = .null
+        if let s {
+            perScenario = .object(s.perScenario.sorted { $0.key < $1.key }.map { ($0.key, .double(roundedTo($0.value.rate, 6))) })
+            let c = s.callsBeforeBlockStats
+            cbb = .object([("median", .double(c.median)), ("p90", .double(c.p90)), ("max", .int(c.max))])
+        }
+        return .object([
+            ("rules", .string(r.rules)),
+            ("trace", .string(r.trace)),
+            ("labeled", .bool(s != nil)),
+            ("intercept_rate", rate(s?.interceptRate)),
+            ("false_positive_rate", rate(s?.falsePositiveRate)),
+            ("precision", rate(s?.precision)),
+            ("f1", rate(s?.f1)),
+            ("fraud_calls", s.map { .int($0.fraud.calls) } ?? .null),
+            ("legit_calls", s.map { .int($0.legit.calls) } ?? .null),
+            ("flagged_fraud", s.map { .int($0.fraud.flagged) } ?? .null),
+            ("flagged_legit", s.map { .int($0.legit.flagged) } ?? .null),
+            ("per_scenario", perScenario),
+            ("calls_before_block", cbb),
+            ("warnings", .int(r.warnings)),
+            ("true_victim_warnings", .int(r.trueVictimWarnings)),
+            ("packets", .int(r.packets)),
+            ("setups", .int(r.setups)),
+            ("packets_per_second", .int(Int(pps.median.rounded()))),
+            ("setups_per_second", .int(Int(sps.median.rounded()))),
+            ("packets_per_second_spread", .object([("median", .int(Int(pps.median.rounded()))),
+                                                   ("min", .int(Int(pps.min.rounded()))), ("max", .int(Int(pps.max.rounded())))])),
+            ("latency_ns", r.latency.json),
+            ("setup_packet_latency_ns", r.setupPacketLatency.json),
+            ("other_packet_latency_ns", r.otherPacketLatency.json),
+            ("peak_memory_bytes", .int(r.peakMemoryBytes)),
+            ("timeline", .object([
+                ("start_ns", .int(Int(r.timelineStart))), ("slice_ns", .int(Int(r.timelineSliceNanoseconds))),
+                ("blocked", .array(r.timeline.map { .int($0.blocked) })),
+                ("let_through", .array(r.timeline.map { .int($0.through) })),
+            ])),
+        ])
+    }
+}

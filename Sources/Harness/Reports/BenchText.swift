@@ -1,0 +1,45 @@
+/// The bench report as plain text (default) and as Markdown (for pull requests and CI).
+public enum BenchText {
+    public static func markdown(_ report: BenchReport) -> String {
+        var out = "## CallGuard bench\n\n"
+        out += "\(report.repeats) timed run(s) per rule set and trace after \(report.warmups) warm-up run(s); speed figures are medians.\n\n"
+        out += table(BenchTables.summaryHeader, BenchTables.summaryRows(report))
+        let sc = BenchTables.scenarioTable(report)
+        if !sc.rows.isEmpty {
+            out += "\n### Blocked by scenario\n\n" + table(sc.header, sc.rows)
+        }
+        for s in report.sweeps {
+            out += "\n### Sweep of `\(s.parameter)`: \(s.rules) on \(BenchTables.shortName(s.trace))\n\n"
+            out += table([s.parameter, "intercept", "false pos.", "flagged"], BenchTables.sweepRows(s))
+        }
+        return out
+    }
+
+    public static func text(_ report: BenchReport) -> String {
+        var out = ""
+        for (r, row) in zip(report.results, BenchTables.summaryRows(report)) {
+            out += "\(r.rules) on \(r.trace)\n"
+            for (h, v) in zip(BenchTables.summaryHeader.dropFirst(2), row.dropFirst(2)) {
+                out += "  " + h.padding(toLength: 34, withPad: " ", startingAt: 0) + v + "\n"
+            }
+            if let s = r.score {
+                let per = s.perScenario.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.blocked)/\($0.value.calls)" }
+                out += "  " + "blocked by scenario".padding(toLength: 34, withPad: " ", startingAt: 0) + per.joined(separator: " ") + "\n"
+            }
+        }
+        for s in report.sweeps {
+            out += "sweep \(s.parameter) for \(s.rules) on \(s.trace)\n"
+            for row in BenchTables.sweepRows(s) { out += "  \(s.parameter)=\(row[0])  intercept \(row[1])  false positives \(row[2])  flagged \(row[3])\n" }
+        }
+        return out
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        func line(_ cells: [String]) -> String { "| " + cells.map { $0.replacingPipes() }.joined(separator: " | ") + " |\n" }
+        return line(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(line).joined()
+    }
+}
+
+extension String {
+    func replacingPipes() -> String { split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Engine
+import Harness
+import Rules
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `callguard bench`: rule sets side by side on labeled traces.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay traces under rule sets and report intercept, false positives and speed side by side.",
+        discussion: """
+        Labels are read from TRACE.labels.csv beside each trace; a trace without labels gets the speed figures only. \
+        Exit 1 when --fail-below finds a figure past its bound.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown, html }
+
+    @Option(name: .customLong("rules"), help: "A rule-set file, or 'default' (repeatable; default: the built-in rule set).")
+    var rules: [String] = []
+
+    @Option(name: .customLong("trace"), help: "A trace (pcap or pcapng; repeatable).")
+    var traces: [String] = []
+
+    @Option(name: .customLong("repeat"), help: "Timed runs per rule set and trace (speed figures are medians).")
+    var repeats = 1
+
+    @Option(help: "Untimed runs before the timed ones.")
+    var warmup = 0
+
+    @Option(help: "Report format: text, json, markdown or html.")
+    var format: Format = .text
+
+    @Option(help: "Write the report here instead of standard output.")
+    var out: String?
+
+    @Option(help: "Sweep one detector parameter: DETECTOR.PARAM=FROM..TO:STEP (e.g. fan_out.critical=10..50:10).")
+    var sweep: String?
+
+    @Option(name: .customLong("fail-below"), help: "Exit 1 unless every result holds these bounds, e.g. intercept=0.95,fpr=0.001.")
+    var failBelow: String?
+
+    func validate() throws {
+        guard !traces.isEmpty else { throw ValidationError("at least one --trace is required") }
+        guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeat must be 1...1000") }
+        guard warmup >= 0, warmup <= 1000 else { throw ValidationError("--warmup must be 0...1000") }
+    }
+
+    func run() throws {
+        var plans: [BenchPlan.Rules] = []
+        for r in rules.isEmpty ? ["default"] : rules {
+            if r == "default" {
+                plans.append(BenchPlan.Rules(name: "default", yaml: DefaultRuleSet.yaml, path: "default"))
+            } else {
+                let yaml = try readText(r)
+                plans.append(BenchPlan.Rules(name: try ruleSetName(yaml, path: r), yaml: yaml, path: r))
+            }
+        }
+        let names = plans.map(\.name)
+        if Set(names).count < names.count { throw Failure(message: "two rule sets are both named '\(names.first { n in names.filter { $0 == n }.count > 1 }!)'") }
+        for t in traces where access(t, R_OK) != 0 { throw Failure(message: "\(t): cannot read (\(String(cString: strerror(errno))))") }
+        let parsedSweep = try sweep.map(parseSweep)
+        let bounds = try failBelow.map(parseBounds)
+        let output: OutputFile?
+        do { output = try out.map { try OutputFile(path: $0) } } catch let e as OutputError { throw Failure(message: e.description) }
+
+        var runner = BenchRunner(plan: BenchPlan(rules: plans, traces: traces, repeats: repeats, warmups: warmup, sweep: parsedSweep))
+        runner.progress = { printError("callguard bench: \($0)") }
+        let report: BenchReport
+        do { report = try runner.run() } catch { throw Failure(message: error.description) }
+
+        let text: String
+        switch format {
+        case .text: text = BenchText.text(report)
+        case .markdown: text = BenchText.markdown(report)
+        case .json: text = BenchJSON.render(report).rendered() + "\n"
+        case .html: text = BenchHTML.render(report)
+        }
+        if let output {
+            output.write(text)
+            output.flush()
+        } else {
+            print(text, terminator: "")
+        }
+        if let bounds {
+            let misses = bounds.violations(report)
+            for m in misses { printError("callguard bench: \(m)") }
+            if !misses.isEmpty { throw Failure(message: "", code: 1, silent: true) }
+        }
+    }
+}
+
+extension Bench {
+    func ruleSetName(_ yaml: String, path: String) throws -> String {
+        do {
+            return try RuleSetFile.parse(yaml, path: path).name
+        } catch {
+            throw Failure(message: error.description)
+        }
+    }
+
+    func parseSweep(_ text: String) throws -> Sweep {
+        do {
+            return try Sweep(parsing: text)
+        } catch {
+            throw Failure(message: error.description)
+        }
+    }
+
+    func parseBounds(_ text: String) throws -> FailBelow {
+        do {
+            return try FailBelow(parsing: text)
+        } catch {
+            throw Failure(message: error.description)
+        }
+    }
+}
