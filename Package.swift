@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "ReplayBenchmarks",
             dependencies: [
-                "Wire", "Engine", "Blocklist", "Numbering", "PacketCrafting", "CPcap",
+                "Wire", "Engine", "Blocklist", "Numbering", "PacketCrafting", "CPcap", "Calls",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/ReplayBenchmarks",
@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "RulesBenchmarks",
             dependencies: [
-                "Rules", "Engine", "Blocklist", "Simulator", "Wire",
+                "Rules", "Engine", "Blocklist", "Simulator", "Wire", "Detectors", "Calls",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/RulesBenchmarks",

@@ -1,5 +1,6 @@
 import Benchmark
 import Blocklist
+import Calls
 import CPcap
 import Engine
 import Numbering
@@ -31,6 +32,20 @@ let benchmarks: @Sendable () -> Void = {
         var n = 0
         while let p = source.next() { decoder.decode(p) { _, _ in n += 1 } }
         blackHole(n)
+    }
+
+    Benchmark("decode + call tracking", configuration: config) { benchmark in
+        let source = try CaptureMerger(paths: [capture])
+        let decoder = PacketDecoder()
+        let tracker = CallTracker(configuration: CallTrackerConfiguration(), normalizer: NumberNormalizer())
+        var setups = 0
+        while let p = source.next() {
+            decoder.decode(p) { m, c in
+                if case .setup = tracker.track(m, c) { setups += 1 }
+            }
+        }
+        precondition(setups == BenchmarkCapture.calls)
+        blackHole(setups)
     }
 
     var replayConfig = config
