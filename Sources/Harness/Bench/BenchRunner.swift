@@ -141,8 +141,11 @@ public struct BenchRunner {
         let engine = ReplayEngine(screener: screener)
         var scorer = Scorer(labels: labels)
         var fraudSetups: [(time: Int64, blocked: Bool)] = []
+        var firstSetup = Int64.max, lastSetup = Int64.min
         engine.onVerdict = { call, decision in
             let id = call.message.text(call.message.callID)
+            firstSetup = min(firstSetup, call.context.timestamp)
+            lastSetup = max(lastSetup, call.context.timestamp)
             scorer.add(callID: id, verdict: decision.verdict)
             if let i = labels.byCallID[id], labels.rows[i].isFraud {
                 fraudSetups.append((call.context.timestamp, decision.verdict == .block))
@@ -158,15 +161,17 @@ public struct BenchRunner {
         guard var out = result else { return (scorer.finish(), nil) }
         out.warnings = warnings
         out.trueVictimWarnings = trueVictims
-        let span = max(1, r.lastTimestamp - r.firstTimestamp + 1)
+        // The timeline covers the call setups (hang-ups may run on long after the last one).
+        let start = firstSetup == .max ? r.firstTimestamp : firstSetup
+        let span = max(1, (lastSetup == .min ? r.lastTimestamp : lastSetup) - start + 1)
         let slice = max(1, (span + Int64(timelineSlices) - 1) / Int64(timelineSlices))
         var timeline = Array(repeating: (blocked: 0, through: 0), count: Int((span + slice - 1) / slice))
         for f in fraudSetups {
-            let i = min(timeline.count - 1, max(0, Int((f.time - r.firstTimestamp) / slice)))
+            let i = min(timeline.count - 1, max(0, Int((f.time - start) / slice)))
             if f.blocked { timeline[i].blocked += 1 } else { timeline[i].through += 1 }
         }
         out.timeline = timeline
-        out.timelineStart = r.firstTimestamp
+        out.timelineStart = start
         out.timelineSliceNanoseconds = slice
         return (scorer.finish(), out)
     }

@@ -55,7 +55,8 @@ public enum BenchHTML {
         var xTicks: [(Double, String)] = []
         var t = lo
         while t <= hi { xTicks.append((t, t >= 1_000_000 ? "\(Int(t / 1_000_000)) ms" : t >= 1000 ? "\(Int(t / 1000)) µs" : "\(Int(t)) ns")); t *= 10 }
-        let chart = SVGChart(id: "latency-cdf", title: "Per-packet latency CDF", xLabel: "latency (log scale)", yLabel: "percentile")
+        var chart = SVGChart(id: "latency-cdf", title: "Per-packet latency CDF", xLabel: "latency (log scale)", yLabel: "percentile")
+        chart.legendRows = series.count
         return chart.lines(series, xRange: lo...hi, yRange: 0...100, logX: true, xTicks: xTicks, yTicks: chart.ticks(0...100, count: 5))
     }
 
@@ -67,8 +68,9 @@ public enum BenchHTML {
         }
         let maxFP = max(0.1, (sweeps.flatMap { $0.points.map(\.falsePositiveRate) }.max() ?? 0) * 100 * 1.1)
         let minIntercept = max(0, ((sweeps.flatMap { $0.points.map(\.interceptRate) }.min() ?? 0) * 100 - 5).rounded(.down))
-        let chart = SVGChart(id: "sweep-curve", title: "Intercept vs false positives (\(sweeps[0].parameter))",
+        var chart = SVGChart(id: "sweep-curve", title: "Intercept vs false positives (\(sweeps[0].parameter))",
                              xLabel: "false-positive rate (%)", yLabel: "intercept rate (%)")
+        chart.legendRows = series.count
         return chart.lines(series, xRange: 0...maxFP, yRange: minIntercept...100, xTicks: chart.ticks(0...maxFP, count: 5),
                            yTicks: chart.ticks(minIntercept...100, count: 5))
     }

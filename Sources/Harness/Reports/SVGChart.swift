@@ -12,7 +12,10 @@ struct SVGChart {
     var xLabel: String
     var yLabel: String
     var width = 720.0, height = 360.0
-    let left = 70.0, right = 20.0, top = 36.0, bottom = 50.0
+    let left = 70.0, right = 20.0, bottom = 50.0
+    /// Room above the plot for the title and the legend.
+    var top: Double { 44 + 14 * Double(max(0, legendRows - 1)) }
+    var legendRows = 2
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
     /// Lines through each series' points. `logX` plots log10(x).
@@ -62,7 +65,7 @@ struct SVGChart {
                        yRange: ClosedRange<Double>, logX: Bool) -> String {
         var svg = "<svg id=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
         svg += "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
-        svg += "<text x=\"\(fmt(width / 2))\" y=\"20\" text-anchor=\"middle\" font-weight=\"bold\">\(escape(title))</text>"
+        svg += "<text x=\"\(fmt(left))\" y=\"20\" font-weight=\"bold\">\(escape(title))</text>"
         let x0 = left, x1 = width - right, y0 = height - bottom, y1 = top
         svg += "<line x1=\"\(x0)\" y1=\"\(y0)\" x2=\"\(x1)\" y2=\"\(y0)\" stroke=\"#444\"/><line x1=\"\(x0)\" y1=\"\(y0)\" x2=\"\(x0)\" y2=\"\(y1)\" stroke=\"#444\"/>"
         for (v, label) in xTicks {
@@ -81,9 +84,11 @@ struct SVGChart {
     }
 
     private func legend(_ i: Int, _ name: String, _ color: String) -> String {
-        let y = top + 8 + Double(i) * 16
-        return "<rect x=\"\(fmt(left + 12))\" y=\"\(fmt(y - 9))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-            + "<text x=\"\(fmt(left + 27))\" y=\"\(fmt(y))\" font-size=\"11\">\(escape(name))</text>"
+        // Top right, above the plot area's upper edge.
+        let y = 30.0 + Double(i) * 14
+        let x = width - right - 190
+        return "<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 9))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+            + "<text x=\"\(fmt(x + 15))\" y=\"\(fmt(y))\" font-size=\"11\">\(escape(name))</text>"
     }
 
     private func px(_ x: Double, _ r: ClosedRange<Double>, _ logX: Bool) -> Double {
