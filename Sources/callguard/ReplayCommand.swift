@@ -177,20 +177,9 @@ extension Replay {
 
 /// Reads a whole text file, or fails with a one-line reason naming it.
 func readText(_ path: String) throws -> String {
-    guard let f = fopen(path, "r") else {
-        throw Failure(message: "\(path): cannot read (\(String(cString: strerror(errno))))")
+    do {
+        return try InputFile.readText(path)
+    } catch {
+        throw Failure(message: error.description)
     }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count { break }
-    }
-    if ferror(f) != 0 { throw Failure(message: "\(path): read error") }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-        throw Failure(message: "\(path): not UTF-8 text")
-    }
-    return text
 }

@@ -69,11 +69,10 @@ public struct BenchRunner {
         let base = trace.hasSuffix(".pcapng") ? String(trace.dropLast(7)) : trace.hasSuffix(".pcap") ? String(trace.dropLast(5)) : trace
         let path = base + ".labels.csv"
         guard access(path, R_OK) == 0 else { return nil }
-        guard let text = readWholeFile(path) else { throw BenchError("\(path): cannot read") }
         do {
-            return try LabelFile(text: text, path: path)
+            return try LabelFile(text: try InputFile.readText(path), path: path)
         } catch {
-            throw BenchError(error.description)
+            throw BenchError("\(error)")
         }
     }
 
@@ -175,18 +174,4 @@ public struct BenchRunner {
         out.timelineSliceNanoseconds = slice
         return (scorer.finish(), out)
     }
-}
-
-/// A whole text file, or nil.
-func readWholeFile(_ path: String) -> String? {
-    guard let f = fopen(path, "r") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count { break }
-    }
-    return ferror(f) != 0 ? nil : String(decoding: bytes, as: UTF8.self)
 }
