@@ -82,11 +82,11 @@ public enum RuleSetFile {
             var hours: (Int, Int)?
             if let h = try p.optionalString("hours") {
                 let parts = h.split(separator: "-").map { Int($0) }
-                guard parts.count == 2, let from = parts[0], let to = parts[1], (0...24).contains(from), (0...24).contains(to), from != to else {
+                guard parts.count == 2, let from = parts[0], let to = parts[1], (0...24).contains(from), (0...24).contains(to),
+                      from % 24 != to % 24 || (from == 0 && to == 24) else {
                     throw p.error("hours", "'\(h)' is not an hour range like 22-06 or 08-20")
                 }
-                hours = (from % 24, to % 24 == from % 24 ? (to == 24 ? 24 : to) : to % 24)
-                if to == 24 && from == 0 { hours = nil }
+                hours = from == 0 && to == 24 ? nil : (from % 24, to % 24)  // 00-24 is all day
             }
             guard !callers.isEmpty || hours != nil else { throw p.error("", "a profile needs callers, hours or both") }
             profiles.append(CallerProfile(name: pname, callers: callers, hours: hours))
