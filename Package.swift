@@ -27,17 +27,19 @@ let package = Package(
         .target(name: "Wire", dependencies: ["CPcap"], swiftSettings: hotPath),
         // Telephone numbers: E.164 normalisation of SIP/tel user parts.
         .target(name: "Numbering"),
+        // Binary state of detectors, calls and lists, for `replay --state-out/--state-in`.
+        .target(name: "StateCoding"),
         // Messages to calls: dialog state machine, bounded call table.
-        .target(name: "Calls", dependencies: ["Wire", "Numbering"], swiftSettings: hotPath),
+        .target(name: "Calls", dependencies: ["Wire", "Numbering", "StateCoding"], swiftSettings: hotPath),
         // CPU hints with no Swift spelling (prefetch), header-only.
         .target(name: "CBits"),
         // Number sets consulted at call setup: the lock-free live blocklist and allowlist.
         .target(name: "Blocklist", dependencies: ["Numbering", "CBits"], swiftSettings: hotPath),
         // Fraud detectors: one state machine per file over call facts and call ends, bounded tables.
-        .target(name: "Detectors", dependencies: ["Calls", "Wire", "Numbering"], swiftSettings: hotPath),
+        .target(name: "Detectors", dependencies: ["Calls", "Wire", "Numbering", "StateCoding"], swiftSettings: hotPath),
         // The replay pipeline: decode, track, screen, emit verdicts, measure latency.
         .target(name: "Engine", dependencies: [
-            "Wire", "Calls", "Blocklist", "Numbering", "Detectors",
+            "Wire", "Calls", "Blocklist", "Numbering", "Detectors", "StateCoding",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPath),
         // Rule sets: YAML naming lists, trunks, profiles, detectors and actions, built into a policy.
@@ -62,7 +64,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting"]),
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
-        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering"]),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "PacketCrafting"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),

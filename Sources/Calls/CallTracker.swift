@@ -49,6 +49,8 @@ public struct CallRecord: Sendable {
     public var answerTime: Nanoseconds = 0
     public var endTime: Nanoseconds = 0
     public var finalStatus = 0
+    /// Where the INVITE came from (an SBC, a trunk, a gateway).
+    public var source = IPAddress.unspecified
     var deadline: Nanoseconds = 0
     var generation: UInt32 = 0
 
@@ -98,6 +100,11 @@ public final class CallTracker {
     private var byCallID: [UInt64: Int32] = [:]
     private var deadlines = DeadlineQueue()
     private var now: Nanoseconds = 0
+    /// Sees every call that ends without a message: timed out (no final answer, or no BYE
+    /// within the holding limit) or evicted from a full table while still open. Screeners
+    /// learn from these ends like from any other, so a lost BYE does not leave a call
+    /// "up" in a detector for ever.
+    public var onEndedWithoutMessage: ((CallRecord) -> Void)?
 
     public init(configuration: CallTrackerConfiguration = CallTrackerConfiguration(),
                 normalizer: NumberNormalizer = NumberNormalizer()) {
@@ -128,9 +135,10 @@ public final class CallTracker {
         }
         let caller = CallParty.caller(of: m, normalizer)
         let callee = CallParty.callee(of: m, normalizer)
-        let slot = insert(CallRecord(key: fromKey, callIDKey: callIDHash, state: .calling,
-                                     caller: caller.number, callee: callee.number,
-                                     inviteCSeq: m.cseqNumber, setupTime: context.timestamp))
+        var record = CallRecord(key: fromKey, callIDKey: callIDHash, state: .calling, caller: caller.number, callee: callee.number,
+                                inviteCSeq: m.cseqNumber, setupTime: context.timestamp)
+        record.source = context.source.address
+        let slot = insert(record)
         schedule(slot, at: context.timestamp + configuration.setupTimeout)
         statistics.total += 1
         return .setup(CallSetup(message: m, context: context, caller: caller, callee: callee, dialogKey: fromKey))
@@ -265,6 +273,7 @@ public final class CallTracker {
             slots[slot].endTime = e.deadline
             statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
             schedule(slot, at: e.deadline + configuration.linger)
+            onEndedWithoutMessage?(slots[slot])
         }
     }
 
@@ -275,6 +284,10 @@ public final class CallTracker {
                   index[slots[slot].key] == e.slot else { continue }
             if !slots[slot].state.isTerminated {
                 statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
+                var r = slots[slot]
+                r.state = .terminated(.timedOut)
+                r.endTime = now
+                onEndedWithoutMessage?(r)
             }
             statistics.evicted += 1
             remove(slot)

@@ -72,6 +72,7 @@ public final class ReplayEngine {
         self.screener = screener
         self.verdictWriter = verdictWriter
         self.schedule = schedule
+        tracker.onEndedWithoutMessage = { [unowned self] record in self.screener.callUpdated(record) }
     }
 
     /// Replays every packet of `source`, then closes the books.

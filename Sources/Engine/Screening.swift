@@ -21,6 +21,9 @@ public struct ScreeningDecision: Sendable, Equatable {
     public var score: Double
     /// The blocklist entry that matched, when one did (`+86170*`).
     public var matchedEntry: String?
+    /// Decided inside the warm-up: the verdict is `allow` and `reasons` are what would
+    /// have fired.
+    public var warmup = false
 
     public init(verdict: Verdict, reasons: [String] = [], score: Double = 0, matchedEntry: String? = nil) {
         self.verdict = verdict

@@ -44,6 +44,7 @@ public final class VerdictWriter {
             append(",\"match\":")
             appendQuoted(entry)
         }
+        if decision.warmup { append(",\"warmup\":true") }
         append("}\n")
         line.withUnsafeBytes { output.write($0) }
     }

@@ -114,13 +114,20 @@ public struct ReplaySummary {
                          + "\(sc.warnings) victim warnings, \(sc.evictions) table evictions")
         }
         if let s = score {
-            let cbb = s.callsBeforeBlockStats
-            lines.append("score      intercept \(percent(s.interceptRate)) (\(s.fraud.blocked)/\(s.fraud.calls) fraud), "
-                         + "false positives \(percent(s.falsePositiveRate)) (\(s.legit.blocked)/\(s.legit.calls) legit), "
-                         + "flagged \(s.fraud.flagged) fraud + \(s.legit.flagged) legit; calls before block median \(cbb.median) "
-                         + "p90 \(cbb.p90) max \(cbb.max)")
+            let cbb = s.callsBeforeBlockStats, src = s.callsBeforeBlockBySourceStats
+            let fi = s.fraud.interval, li = s.legit.interval
+            lines.append("score      intercept \(percent(s.interceptRate)) [\(percent(fi.low, 2))-\(percent(fi.high, 2))] "
+                         + "(\(s.fraud.blocked)/\(s.fraud.calls) fraud), false positives \(percent(s.falsePositiveRate, 3)) "
+                         + "[\(percent(li.low, 3))-\(percent(li.high, 3))] (\(s.legit.blocked)/\(s.legit.calls) legit), "
+                         + "flagged \(s.fraud.flagged) fraud + \(s.legit.flagged) legit (95% Wilson intervals)")
+            lines.append("  calls before block  per presented number median \(cbb.median) p90 \(cbb.p90) max \(cbb.max) "
+                         + "over \(s.callsBeforeBlock.count); per campaign source median \(src.median) p90 \(src.p90) max \(src.max) "
+                         + "over \(s.callsBeforeBlockBySource.count)")
             let per = s.perScenario.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.blocked)/\($0.value.calls)" }
             lines.append("  blocked by scenario  " + per.joined(separator: " "))
+            if s.unlabeled > 0 || s.unseen > 0 {
+                lines.append("  labels  \(s.unlabeled) setups without a label row, \(s.unseen) label rows never seen as a setup")
+            }
         }
         let wall = roundedTo(Double(result.wallNanoseconds) / 1e9, 3)
         let rate = Int(result.packetsPerSecond.rounded())
@@ -152,22 +159,35 @@ public struct ReplaySummary {
             ])))
         }
         if let s = score {
-            let cbb = s.callsBeforeBlockStats
+            let cbb = s.callsBeforeBlockStats, src = s.callsBeforeBlockBySourceStats
+            func interval(_ g: Score.Group) -> JSONValue {
+                let i = g.interval
+                return .array([.double(roundedTo(i.low, 6)), .double(roundedTo(i.high, 6))])
+            }
             out.append(("score", .object([
                 ("intercept_rate", .double(roundedTo(s.interceptRate, 6))),
+                ("intercept_interval", interval(s.fraud)),
                 ("false_positive_rate", .double(roundedTo(s.falsePositiveRate, 6))),
+                ("false_positive_interval", interval(s.legit)),
+                ("blocked_fraud", .int(s.fraud.blocked)), ("blocked_legit", .int(s.legit.blocked)),
                 ("precision", .double(roundedTo(s.precision, 6))),
                 ("fraud_calls", .int(s.fraud.calls)), ("legit_calls", .int(s.legit.calls)),
                 ("flagged_fraud", .int(s.fraud.flagged)), ("flagged_legit", .int(s.legit.flagged)),
                 ("per_scenario", .object(s.perScenario.sorted { $0.key < $1.key }.map { ($0.key, .double(roundedTo($0.value.rate, 6))) })),
+                ("per_scenario_blocked", .object(s.perScenario.sorted { $0.key < $1.key }.map {
+                    ($0.key, .object([("blocked", .int($0.value.blocked)), ("calls", .int($0.value.calls)), ("interval", interval($0.value))]))
+                })),
                 ("calls_before_block", .object([("median", .double(cbb.median)), ("p90", .double(cbb.p90)), ("max", .int(cbb.max))])),
+                ("calls_before_block_per_source", .object([("median", .double(src.median)), ("p90", .double(src.p90)),
+                                                           ("max", .int(src.max)), ("sources", .int(s.callsBeforeBlockBySource.count))])),
                 ("unlabeled_setups", .int(s.unlabeled)),
+                ("unseen", .int(s.unseen)),
             ])))
         }
         return out
     }
 
-    private func percent(_ x: Double) -> String { "\(roundedTo(x * 100, 1))%" }
+    private func percent(_ x: Double, _ places: Int = 1) -> String { "\(roundedTo(x * 100, places))%" }
 
     private var requestCounts: [(String, Int)] {
         var out: [(String, Int)] = SIPMethod.allCases.compactMap { m in

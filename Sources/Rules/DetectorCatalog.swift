@@ -18,7 +18,8 @@ enum DetectorCatalog {
     static let all: [Entry] = [
         entry(CallRateDetector.self), entry(FanOutDetector.self), entry(ShortCallDetector.self),
         entry(SequentialDialingDetector.self), entry(WangiriDetector.self), entry(SpoofedOriginDetector.self),
-        entry(SimBoxDetector.self), entry(NewNumberBurstDetector.self),
+        entry(SimBoxDetector.self), entry(NewNumberBurstDetector.self), entry(CampaignDetector.self),
+        entry(ConcurrentCallsDetector.self),
     ]
 
     static func named(_ id: String) -> Entry? { all.first { $0.id == id } }

@@ -19,13 +19,21 @@ public struct RuleSet: Sendable {
     public var combination: Combination
     public var autoBlock: AutoBlock?
     public var warnings: WarningPolicy?
+    public var rails: SafetyRails
+    public var blockedCalls: BlockedCalls
+    /// Seconds of warm-up (learn, do not act), set by `replay --warmup`.
+    public var warmupSeconds = 0.0
     /// Builds the detectors (fresh state each time).
     var makeDetectors: @Sendable () -> [PolicyDetector]
 
     /// The policy to screen with, writing auto-blocks into `list`.
     public func policy(list: LiveBlocklist) -> ScreeningPolicy {
-        ScreeningPolicy(list: list, trunks: trunks, profiles: profiles, extractor: FactExtractor(fingerprints: fingerprints),
-                        detectors: makeDetectors(), combination: combination, autoBlock: autoBlock, warnings: warnings)
+        var p = ScreeningPolicy(list: list, trunks: trunks, profiles: profiles, extractor: FactExtractor(fingerprints: fingerprints),
+                                detectors: makeDetectors(), combination: combination, autoBlock: autoBlock, warnings: warnings)
+        p.rails = rails
+        p.blockedCalls = blockedCalls
+        p.warmupSeconds = warmupSeconds
+        return p
     }
 
     /// Detector ids in the order they run.

@@ -53,6 +53,7 @@ public enum RuleSetFile {
         // Numbering facts the detectors use.
         var home = NumberRanges(), service = NumberRanges(), own = NumberRanges(), premium = NumberRanges(), allocated = NumberRanges()
         var lengths: Set<Int> = []
+        var emergency = NumberRanges()
         if let n = try r.fields("numbering", optional: true) {
             home = try ranges(n, "home_country", default: ["+86"])
             service = try ranges(n, "service_numbers", default: [])
@@ -60,6 +61,7 @@ public enum RuleSetFile {
             premium = try ranges(n, "premium_ranges", default: [])
             allocated = try ranges(n, "allocated_ranges", default: [])
             lengths = Set(try n.doubles("valid_national_lengths", default: []).map { Int($0) })
+            emergency = try ranges(n, "emergency_numbers", default: [])
             try n.finish()
         } else {
             home = NumberRanges(parsing: ["+86"])!
@@ -88,15 +90,26 @@ public enum RuleSetFile {
                 }
                 hours = from == 0 && to == 24 ? nil : (from % 24, to % 24)  // 00-24 is all day
             }
-            guard !callers.isEmpty || hours != nil else { throw p.error("", "a profile needs callers, hours or both") }
-            profiles.append(CallerProfile(name: pname, callers: callers, hours: hours))
+            var roles: [TrunkRole] = []
+            for (i, text) in try p.strings("roles", default: []).enumerated() {
+                guard let role = TrunkRole(rawValue: text) else {
+                    throw p.error("roles", "'\(text)' is not one of \(TrunkRole.allCases.map(\.rawValue).joined(separator: ", "))",
+                                  at: p.mapping["roles"]?.sequence?[i])
+                }
+                roles.append(role)
+            }
+            guard !callers.isEmpty || hours != nil || !roles.isEmpty else {
+                throw p.error("", "a profile needs callers, hours, roles or a mix of them")
+            }
+            profiles.append(CallerProfile(name: pname, callers: callers, hours: hours, roles: roles))
             try p.finish()
         }
         let profileNames = profiles.map(\.name)
 
         // Detectors: each section names one; the order is the file's.
         var used: Set<String> = []
-        var factories: [(make: @Sendable () -> any Detector, onWarning: DetectorAction, onCritical: DetectorAction, weight: Double, autoBlock: Bool)] = []
+        var factories: [(make: @Sendable () -> any Detector, onWarning: DetectorAction, onCritical: DetectorAction, weight: Double, autoBlock: Bool,
+                         family: String)] = []
         if let ds = try r.fields("detectors", optional: true) {
             for (k, _) in ds.mapping {
                 guard let id = k.string else { throw ds.error("", "detector names must be text", at: k) }
@@ -122,6 +135,7 @@ public enum RuleSetFile {
                 }
                 let weight = try section.double("weight", default: 1, range: 0...1000)
                 let autoBlock = try section.bool("auto_block", default: true)
+                let family = try section.string("family", default: id)
                 var mine: [String: Double] = [:]
                 for (k, v) in overrides where k.hasPrefix(id + ".") { mine[String(k.dropFirst(id.count + 1))] = v }
                 for name in mine.keys where !entry.parameters.contains(name) {
@@ -131,7 +145,7 @@ public enum RuleSetFile {
                 used.formUnion(mine.keys.map { id + "." + $0 })
                 let make = try entry.build(section, profileNames, capacity, mine)
                 try section.finish()
-                factories.append((make, onWarning, onCritical, weight, autoBlock))
+                factories.append((make, onWarning, onCritical, weight, autoBlock, family))
             }
             try ds.finish()
         }
@@ -157,7 +171,12 @@ public enum RuleSetFile {
         }
 
         var autoBlock: AutoBlock?, warnings: WarningPolicy?
+        var blockedCalls = BlockedCalls.reject
         if let a = try r.fields("actions", optional: true) {
+            if let b = try a.optionalString("blocked_calls") {
+                guard let v = BlockedCalls(rawValue: b) else { throw a.error("blocked_calls", "'\(b)' is not one of reject, play") }
+                blockedCalls = v
+            }
             if let ab = try a.fields("auto_block", optional: true) {
                 autoBlock = AutoBlock(ttlSeconds: try ab.duration("ttl", range: 1...(365 * 86_400)))
                 try ab.finish()
@@ -185,13 +204,15 @@ public enum RuleSetFile {
                     s.validNationalLengths = validLengths
                     s.allocatedRanges = allocatedRanges
                 }
-                return PolicyDetector(d, onWarning: f.onWarning, onCritical: f.onCritical, weight: f.weight, autoBlocks: f.autoBlock)
+                return PolicyDetector(d, onWarning: f.onWarning, onCritical: f.onCritical, weight: f.weight, autoBlocks: f.autoBlock,
+                                      family: f.family)
             }
         }
         return RuleSet(name: name, description: description, path: path, blocklists: blocklists, allowlists: allowlists,
                        trunks: TrunkTable(trunkRanges), profiles: ProfileSelector(profiles: profiles, utcOffsetHours: utcOffset),
                        fingerprints: fingerprints, combination: combination, autoBlock: autoBlock, warnings: warnings,
-                       makeDetectors: makeDetectors)
+                       rails: SafetyRails(protectedCallees: emergency, neverAutoBlock: NumberRanges(service.prefixes + emergency.prefixes)),
+                       blockedCalls: blockedCalls, makeDetectors: makeDetectors)
     }
 
     private static func ranges(_ f: ConfigFields, _ key: String, default d: [String]) throws(ConfigError) -> NumberRanges {

@@ -33,6 +33,8 @@ public final class Generator {
                 s.population.subscribers = max(2, Int((Double(s.population.subscribers) * f).rounded()))
                 for i in s.normal.highVolume.indices { s.normal.highVolume[i].callsPerHour *= f }
                 s.normal.foreign?.callsPerHour *= f
+                s.normal.domestic?.callsPerHour *= f
+                if let c = s.normal.couriers { s.normal.couriers?.count = max(1, Int((Double(c.count) * f).rounded())) }
                 for i in s.campaigns.indices {
                     let scaled = Double(s.campaigns[i].sources) * f
                     if scaled >= 1 {
@@ -57,6 +59,8 @@ public final class Generator {
         if s.normal.callsPerSubscriberPerHour > 0 { out.append(SubscriberCalls(ctx, seed: seed)) }
         for (i, h) in s.normal.highVolume.enumerated() { out.append(HighVolumeCalls(ctx, h, seed: seed, stream: 10 + UInt64(i))) }
         if let f = s.normal.foreign { out.append(ForeignCalls(ctx, f, seed: seed)) }
+        if let d = s.normal.domestic { out.append(DomesticCalls(ctx, d, seed: seed)) }
+        if let c = s.normal.couriers { out.append(CourierCalls(ctx, c, seed: seed)) }
         for (ci, c) in s.campaigns.enumerated() {
             for k in 0..<c.sources {
                 let index = ci * 1000 + k

@@ -32,7 +32,7 @@ struct GenerateCommandTests {
         let g = try CLI.run(["generate", "--scenario", "smoke", "--seed", "3", "--calls", "120", "--out", out])
         #expect(g.status == 0, "\(g.stderr)")
         let rows = try String(contentsOfFile: labels, encoding: .utf8).split(separator: "\n")
-        #expect(rows.first == "call_id,label,scenario,caller,callee")
+        #expect(rows.first == "call_id,label,scenario,caller,callee,source")
         // The summary line reports the calls written; the labels hold one row for each.
         #expect(g.stdout.contains("\(rows.count - 1) calls"))
 

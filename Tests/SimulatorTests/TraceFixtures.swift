@@ -39,7 +39,7 @@ enum TraceFixtures {
     /// Rows of a labels file (the header checked and dropped).
     static func labelRows(_ path: String) throws -> [[String]] {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        guard lines.first == "call_id,label,scenario,caller,callee" else { return [] }
+        guard lines.first == "call_id,label,scenario,caller,callee,source" else { return [] }
         return lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 }

@@ -3,6 +3,8 @@ import Numbering
 /// Spoofed origin, from where a call enters and the number it presents:
 /// - on an international trunk, a caller ID of the home country or a service number
 ///   (police, banks) is critical: those calls never legitimately come from abroad;
+/// - on a domestic interconnect, a service number is critical: police, banks and
+///   hotlines reach us over their own declared trunks, not another carrier's;
 /// - on the operator's own access network, a caller ID outside the operator's ranges
 ///   is critical (the network knows its subscribers' numbers);
 /// - a home-country number whose national length the numbering plan does not allow,
@@ -37,6 +39,10 @@ public final class SpoofedOriginDetector: ConfigurableDetector {
         switch f.role {
         case .international:
             if domestic || serviceNumbers.contains(caller) { return Finding(.critical, 1) }
+        case .domestic:
+            // Official and service numbers do not place calls through another carrier's
+            // interconnect (their own trunks are declared trusted or enterprise).
+            if serviceNumbers.contains(caller) { return Finding(.critical, 5) }
         case .access:
             if !ownRanges.isEmpty && !ownRanges.contains(caller) && !serviceNumbers.contains(caller) { return Finding(.critical, 2) }
         default:

@@ -3,7 +3,9 @@ import Wire
 
 /// Wangiri ("one ring and cut"): callers from premium-rate ranges are critical at once;
 /// otherwise a caller whose calls ring briefly and are cancelled by the caller, across
-/// several callees within the window, rises to warning and critical.
+/// several distinct callees within the window, rises to warning and critical (only to
+/// warning for callers on the operator's own access network). (A Wangiri
+/// operator that rotates its number is followed by the campaign detector's number block.)
 public final class WangiriDetector: ConfigurableDetector {
     public struct Config: DetectorConfig {
         public var ringMax = 5.0
@@ -19,7 +21,8 @@ public final class WangiriDetector: ConfigurableDetector {
 
     struct State {
         var opened: Nanoseconds = 0
-        var oneRings: UInt32 = 0
+        /// Distinct callees rung briefly and cancelled: redialling one person is not Wangiri.
+        var oneRings = DistinctCounter()
     }
 
     public static let id = "wangiri"
@@ -39,12 +42,16 @@ public final class WangiriDetector: ConfigurableDetector {
         guard f.callerKey != 0, let s = callers.find(f.callerKey) else { return .none }
         let c = configs[f.profile]
         guard f.time - callers[s].opened <= Nanoseconds(c.window * 1e9) else { return .none }
-        let n = Double(callers[s].oneRings)
-        return Finding(Level.of(n, warning: c.warning, critical: c.critical), n)
+        let n = callers[s].oneRings.count
+        // Wangiri pays through the callback, so its number is a foreign or premium one.
+        // The operator's own subscribers (access network) who hang up quickly on several
+        // people are impatient, not fraudsters: their one-rings flag at most.
+        let level = Level.of(n, warning: c.warning, critical: c.critical)
+        return Finding(f.role == .access ? min(level, .warning) : level, n)
     }
 
     public func ended(_ r: CallRecord) {
-        guard r.state == .terminated(.cancelled), let key = r.caller?.key else { return }
+        guard r.state == .terminated(.cancelled), let key = r.caller?.key, let callee = r.callee else { return }
         let c = configs[0]
         let rang = r.ringTime > 0 ? r.endTime - r.ringTime : r.endTime - r.setupTime
         guard Double(rang) / 1e9 <= c.ringMax else { return }
@@ -52,7 +59,7 @@ public final class WangiriDetector: ConfigurableDetector {
         if callers[s].opened == 0 || r.endTime - callers[s].opened > Nanoseconds(c.window * 1e9) {
             callers[s] = State(opened: r.endTime)
         }
-        callers[s].oneRings += 1
+        callers[s].oneRings.add(callee.key)
     }
 
     public func reset(_ entity: UInt64) { callers.reset(entity) }

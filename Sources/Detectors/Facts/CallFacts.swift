@@ -20,12 +20,18 @@ public struct CallFacts: Sendable {
     public var cell: UInt64 = 0
     /// Type Allocation Code: the first 8 IMEI digits of `+sip.instance` (0: none).
     public var tac: UInt32 = 0
+    /// Hash of the whole IMEI of `+sip.instance` (0: none): one handset, or one module of
+    /// a gateway. A handset carries one or two numbers; a SIM box module carries many.
+    public var imei: UInt64 = 0
     public var traits = DeviceTraits()
 
     public init() {}
 
     /// A key for the source address.
-    public var sourceKey: UInt64 { source.high &* 0x9E37_79B9_7F4A_7C15 ^ source.low ^ (source.isIPv6 ? 1 : 0) }
+    public var sourceKey: UInt64 { Self.sourceKey(source) }
+
+    @inline(__always)
+    public static func sourceKey(_ a: IPAddress) -> UInt64 { a.high &* 0x9E37_79B9_7F4A_7C15 ^ a.low ^ (a.isIPv6 ? 1 : 0) }
 }
 
 /// Builds `CallFacts` from a call setup. Works on the message's bytes in place.
@@ -42,11 +48,16 @@ public struct FactExtractor: Sendable {
         f.time = call.context.timestamp
         f.caller = call.caller.number
         f.callee = call.callee.number
-        f.callerKey = call.caller.number?.key ?? Bytes.hash(m.slice(call.caller.raw))
+        // A withheld identity (`anonymous`, RFC 3323) is nobody in particular: keying it would
+        // lump every anonymous caller into one busy "number". The network's asserted
+        // identity, when there is one, is the caller (CallParty prefers it).
+        let rawCaller = m.slice(call.caller.raw)
+        f.callerKey = call.caller.number?.key ?? (Bytes.isWithheld(rawCaller) ? 0 : Bytes.hash(rawCaller))
         f.calleeKey = call.callee.number?.key ?? Bytes.hash(m.slice(call.callee.raw))
         f.source = call.context.source.address
         f.cell = Bytes.cellHash(m.slice(m.accessNetworkInfo))
         f.tac = Bytes.tac(m.slice(m.sipInstance))
+        f.imei = Bytes.imeiHash(m.slice(m.sipInstance))
         f.traits = traits(m)
         return f
     }
@@ -102,6 +113,21 @@ enum Bytes {
             v = v * 10 + UInt32(c - 48)
         }
         return v
+    }
+
+    /// Hash of the IMEI after `imei:` up to `>`, `"` or `;` (0 when absent).
+    static func imeiHash(_ b: UnsafeRawBufferPointer) -> UInt64 {
+        guard let at = find(b, imeiKey) else { return 0 }
+        var end = at + imeiKey.count
+        while end < b.count && b[end] != 62 && b[end] != 34 && b[end] != 59 { end += 1 }
+        return hash(UnsafeRawBufferPointer(rebasing: b[(at + imeiKey.count)..<end]))
+    }
+
+    static let withheld: [[UInt8]] = ["anonymous", "unknown", "restricted", "unavailable", "private"].map { Array($0.utf8) }
+
+    /// A user part that withholds the caller (`anonymous`, `Unknown`, `restricted`...).
+    static func isWithheld(_ b: UnsafeRawBufferPointer) -> Bool {
+        withheld.contains { w in b.count == w.count && find(b, w) == 0 }
     }
 
     static func find(_ b: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Int? {

@@ -5,15 +5,21 @@ import Numbering
 import Wire
 
 /// Screens each call setup with a rule set's policy, in order:
-/// 1. the live lists: an allowlist entry allows, a blocklist entry blocks;
-/// 2. the trunk table: calls from `trusted` sources are allowed;
-/// 3. every detector, on the call's facts and its caller profile; findings combine
-///    into allow, flag or block (per-detector actions or a weighted score);
-/// 4. actions: a critical finding auto-blocks the caller in the live list; a blocked
-///    caller's earlier answered calls become victim warnings (unless only detectors that
-///    do not implicate the number, such as spoofed origin, blocked it).
+/// 1. the trunk table: calls from `trusted` sources are allowed (decided before the
+///    lists: a trusted partner answers for its own calls);
+/// 2. safety rails: calls to protected numbers (emergency, police) are allowed;
+/// 3. the live lists: an allowlist entry allows, a blocklist entry blocks;
+/// 4. every detector, on the call's facts and its caller profile; findings combine
+///    into allow, flag or block (per-detector actions, or a weighted score in which a
+///    family of detectors adds only its strongest finding);
+/// 5. actions: a critical finding auto-blocks the caller in the live list (never a
+///    service number or an allowlisted one); a blocked caller's earlier answered calls
+///    become victim warnings (unless only detectors that do not implicate the number,
+///    such as spoofed origin, blocked it).
 /// Detectors also see every call's end, so later setups are judged on the outcomes of
-/// earlier calls; nothing looks ahead.
+/// earlier calls; nothing looks ahead. A call this screener blocked ends, for the
+/// detectors, as rejected at its setup (`BlockedCalls.reject`), however the capture
+/// plays it out. Inside the warm-up every verdict is `allow` and nothing is acted on.
 public final class PolicyScreener: CallScreener {
     public let policy: ScreeningPolicy
     private let lists: BlocklistScreener
@@ -22,32 +28,62 @@ public final class PolicyScreener: CallScreener {
     public var onWarning: ((VictimWarning) -> Void)?
     public private(set) var autoBlocked = 0
     public private(set) var warningsIssued = 0
+    /// Auto-blocks the safety rails refused (service and allowlisted numbers).
+    public private(set) var autoBlocksRefused = 0
     /// Findings per detector and level (indexed like `policy.detectors`), for reports.
     public private(set) var findings: [[Int]]
+    /// Dialogs blocked here, so their played-out ends are not taught to the detectors.
+    private var blockedDialogs: LRUTable<Bool>
+    private var firstSetup: Nanoseconds = 0
+    private let families: [Int]
 
     public init(policy: ScreeningPolicy) {
         self.policy = policy
         lists = BlocklistScreener(list: policy.list)
         victims = policy.warnings.map(VictimLog.init)
         findings = Array(repeating: [0, 0, 0], count: policy.detectors.count)
+        blockedDialogs = LRUTable(capacity: 100_000, empty: false)
+        var names: [String] = []
+        families = policy.detectors.map { d in
+            if let i = names.firstIndex(of: d.family) { return i }
+            names.append(d.family)
+            return names.count - 1
+        }
     }
 
     public func screen(_ call: CallSetup) -> ScreeningDecision {
+        let t = call.context.timestamp
+        if firstSetup == 0 { firstSetup = t }
+        let warmup = policy.warmupSeconds > 0 && t - firstSetup < Nanoseconds(policy.warmupSeconds * 1e9)
+        let role = policy.trunks.role(of: call.context.source.address)
+        if role == .trusted { return .allow }
+        if let callee = call.callee.number, policy.rails.protectedCallees.contains(callee) { return .allow }
+        var decision = decide(call, role: role, warmup: warmup)
+        if warmup {
+            decision.verdict = .allow
+            decision.warmup = true
+        } else if decision.verdict == .block && policy.blockedCalls == .reject {
+            endBlocked(call)
+        }
+        return decision
+    }
+
+    private func decide(_ call: CallSetup, role: TrunkRole, warmup: Bool) -> ScreeningDecision {
         let listed = lists.screen(call)
         if listed.verdict == .block {
-            warn(call.caller.number, at: call.context.timestamp, reasons: listed.reasons)
+            if !warmup { warn(call.caller.number, at: call.context.timestamp, reasons: listed.reasons) }
             return listed
         }
         if listed.matchedEntry != nil { return listed }  // allowlisted
 
         var facts = policy.extractor.facts(call)
-        facts.role = policy.trunks.role(of: facts.source)
-        if facts.role == .trusted { return .allow }
-        facts.profile = policy.profiles.index(caller: facts.caller, at: facts.time)
+        facts.role = role
+        facts.profile = policy.profiles.index(caller: facts.caller, role: role, at: facts.time)
 
         var verdict = Verdict.allow
         var reasons: [String] = []
         var score = 0.0
+        var familyScore = [Double](repeating: 0, count: families.count)
         var critical: String?
         var implicatesCaller = false   // a blocking finding that says the number itself is the fraudster's
         for (i, d) in policy.detectors.enumerated() {
@@ -69,18 +105,19 @@ public final class PolicyScreener: CallScreener {
                 score = max(score, f.level == .critical ? 1 : 0.5)
             case .score:
                 reasons.append(d.detector.id)
-                score += f.level == .critical ? d.weight : d.weight / 2
+                let fam = families[i]
+                familyScore[fam] = max(familyScore[fam], f.level == .critical ? d.weight : d.weight / 2)
                 if d.autoBlocks { implicatesCaller = true }
             }
         }
         if case .score(let flagAt, let blockAt) = policy.combination {
+            score = familyScore.reduce(0, +)
             verdict = score >= blockAt ? .block : score >= flagAt ? .flag : .allow
             if verdict == .allow { reasons.removeAll() }
         }
+        guard !warmup else { return ScreeningDecision(verdict: verdict, reasons: reasons, score: score) }
         if let id = critical, verdict == .block, let auto = policy.autoBlock, let caller = facts.caller {
-            let entry = BlocklistEntry(number: caller, kind: .auto, source: "auto:" + id,
-                                       expiresAt: facts.time + Int64(auto.ttlSeconds * 1e9))
-            if (try? policy.list.insert(entry)) != nil { autoBlocked += 1 }
+            autoBlock(caller, by: id, at: facts.time, ttl: auto.ttlSeconds)
         }
         // A spoofed number is the spoofing's victim: its earlier callees talked to its
         // real owner, so only findings that implicate the number raise warnings.
@@ -88,8 +125,36 @@ public final class PolicyScreener: CallScreener {
         return ScreeningDecision(verdict: verdict, reasons: reasons, score: score)
     }
 
+    /// Puts `caller` on the live list for `ttl` seconds, unless a rail forbids it: service
+    /// and official numbers (a call presenting them is blocked, the number never is) and
+    /// numbers on the allowlist.
+    private func autoBlock(_ caller: PhoneNumber, by id: String, at t: Nanoseconds, ttl: Double) {
+        if policy.rails.neverAutoBlock.contains(caller) || policy.list.match(caller, at: t)?.isAllowed == true {
+            autoBlocksRefused += 1
+            return
+        }
+        let entry = BlocklistEntry(number: caller, kind: .auto, source: "auto:" + id, expiresAt: t + Int64(ttl * 1e9))
+        if (try? policy.list.insert(entry)) != nil { autoBlocked += 1 }
+    }
+
+    /// Tells the detectors a blocked call ended as rejected at its setup, and remembers it
+    /// so that the capture's own ending of the call is not taught to them again.
+    private func endBlocked(_ call: CallSetup) {
+        let t = call.context.timestamp
+        var r = CallRecord(key: call.dialogKey, callIDKey: 0, state: .terminated(.rejected), caller: call.caller.number,
+                           callee: call.callee.number, inviteCSeq: 0, setupTime: t, endTime: t, finalStatus: 608)
+        r.source = call.context.source.address
+        let s = blockedDialogs.slot(call.dialogKey).slot
+        blockedDialogs[s] = true
+        for d in policy.detectors { d.detector.ended(r) }
+    }
+
     public func callUpdated(_ record: CallRecord) {
         guard record.state.isTerminated else { return }
+        if let s = blockedDialogs.find(record.key), blockedDialogs[s] {
+            blockedDialogs[s] = false
+            return
+        }
         for d in policy.detectors { d.detector.ended(record) }
         victims?.ended(record)
     }

@@ -24,14 +24,19 @@ public struct PolicyDetector {
     /// Whether this detector's critical findings auto-block the caller. Off for findings
     /// where the presented number is the spoofing's victim, not the fraudster's.
     public var autoBlocks: Bool
+    /// Detectors that measure the same thing (call volume, say) share a family; in score
+    /// mode a family adds only its strongest finding, so two views of one signal never
+    /// count as two independent signals agreeing.
+    public var family: String
 
     public init(_ detector: any Detector, onWarning: DetectorAction = .flag, onCritical: DetectorAction = .block, weight: Double = 1,
-                autoBlocks: Bool = true) {
+                autoBlocks: Bool = true, family: String? = nil) {
         self.detector = detector
         self.onWarning = onWarning
         self.onCritical = onCritical
         self.weight = weight
         self.autoBlocks = autoBlocks
+        self.family = family ?? detector.id
     }
 }
 
@@ -55,6 +60,33 @@ public struct WarningPolicy: Sendable {
     }
 }
 
+/// What a replay tells the detectors about a call it blocked. A real interceptor rejects
+/// the call (608/603), so nothing of it rings, answers or lasts; the capture, taken
+/// without the interceptor in the path, still plays the call out.
+public enum BlockedCalls: String, Sendable, CaseIterable {
+    /// The call ends as rejected at its setup for every detector (the default): detectors
+    /// learn what would have happened with CallGuard in the path.
+    case reject
+    /// Detectors see the call as the capture plays it (the capture's own network did
+    /// not block it).
+    case play
+}
+
+/// Safety rails: what is never blocked or auto-blocked, whatever detectors say.
+public struct SafetyRails: Sendable {
+    /// Calls *to* these numbers (emergency, police, ambulance) are never blocked: a
+    /// subscriber whose number was auto-blocked can still call for help.
+    public var protectedCallees: NumberRanges
+    /// Callers never auto-blocked (service and official numbers: a spoofed call
+    /// presenting them is blocked, the number itself never goes on the list).
+    public var neverAutoBlock: NumberRanges
+
+    public init(protectedCallees: NumberRanges = NumberRanges(), neverAutoBlock: NumberRanges = NumberRanges()) {
+        self.protectedCallees = protectedCallees
+        self.neverAutoBlock = neverAutoBlock
+    }
+}
+
 /// Everything a rule set decides, ready to run: the lists, the network's trunks, the
 /// caller profiles, the detectors and what they do, and the actions.
 public struct ScreeningPolicy {
@@ -66,6 +98,11 @@ public struct ScreeningPolicy {
     public var combination: Combination
     public var autoBlock: AutoBlock?
     public var warnings: WarningPolicy?
+    public var rails = SafetyRails()
+    public var blockedCalls = BlockedCalls.reject
+    /// Seconds of trace time, from the first call setup, in which detectors learn but
+    /// every verdict is `allow` (the would-be reasons are kept, marked `warmup`).
+    public var warmupSeconds = 0.0
 
     public init(list: LiveBlocklist, trunks: TrunkTable = TrunkTable(), profiles: ProfileSelector = ProfileSelector(),
                 extractor: FactExtractor = FactExtractor(), detectors: [PolicyDetector] = [], combination: Combination = .actions,

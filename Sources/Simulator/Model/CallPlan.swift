@@ -60,4 +60,20 @@ public struct CallPlan: Sendable {
     /// The subscriber index of the caller and callee, when they are subscribers (for tests).
     public var callerSubscriber: Int?
     public var calleeSubscriber: Int?
+    /// The caller withholds its identity: `Privacy: id` and an anonymous From.
+    public var anonymous = false
+    /// The BYE and its answer never reach the capture (the call ends by time-out).
+    public var loseBye = false
+    /// The campaign source that placed a fraud call (`flood#0`), for per-source scoring.
+    public var source = ""
+
+    /// Seconds from the INVITE to the call's end (ring, then talk when answered).
+    public var durationSeconds: Double {
+        switch outcome {
+        case .answered(let talk): return ringSeconds + talk
+        case .busy: return 0.5
+        case .unavailable: return 1.5
+        case .cancelled, .rejected: return ringSeconds
+        }
+    }
 }

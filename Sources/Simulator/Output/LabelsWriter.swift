@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// Writes `NAME.labels.csv` (the labels contract): one row per call setup,
-/// `call_id,label,scenario,caller,callee`, numbers in E.164.
+/// `call_id,label,scenario,caller,callee,source`, numbers in E.164; `source` names the
+/// campaign source that placed a fraud call (`goip_simbox#0`) and is empty for legit calls.
 final class LabelsWriter {
     private let file: UnsafeMutablePointer<FILE>
     let path: String
@@ -14,11 +15,11 @@ final class LabelsWriter {
         }
         file = f
         self.path = path
-        fputs("call_id,label,scenario,caller,callee\n", f)
+        fputs("call_id,label,scenario,caller,callee,source\n", f)
     }
 
     func write(_ plan: CallPlan) {
-        fputs("\(plan.callID),\(plan.label.rawValue),\(plan.scenario),\(plan.caller),\(plan.callee)\n", file)
+        fputs("\(plan.callID),\(plan.label.rawValue),\(plan.scenario),\(plan.caller),\(plan.callee),\(plan.source)\n", file)
     }
 
     func close() -> Bool {

@@ -32,8 +32,10 @@ enum DialogScript {
             out.append((ringing, .ringing))
             out.append((final, .answer))
             out.append((final + 0.04, .ack))
-            out.append((final + 0.04 + talk, byeFromCaller ? .byeFromCaller : .byeFromCallee))
-            out.append((final + 0.07 + talk, .byeOK))
+            if !plan.loseBye {
+                out.append((final + 0.04 + talk, byeFromCaller ? .byeFromCaller : .byeFromCallee))
+                out.append((final + 0.07 + talk, .byeOK))
+            }
         case .busy:
             out.append((base + 0.4, .busy))
             out.append((base + 0.42, .failureAck))

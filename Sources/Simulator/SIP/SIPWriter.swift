@@ -57,10 +57,11 @@ struct CallText {
         originHost = plan.origin.ip.isIPv6 ? "[\(plan.origin.ip)]" : "\(plan.origin.ip)"
         coreHost = core.isIPv6 ? "[\(core)]" : "\(core)"
         transport = plan.origin.transport == .udp ? "UDP" : "TCP"
-        callerURI = Self.uri(plan.caller, plan.callerForm, host: originHost, cc: cc, tel: plan.telURI)
+        callerURI = plan.anonymous ? "sip:anonymous@anonymous.invalid"
+                                   : Self.uri(plan.caller, plan.callerForm, host: originHost, cc: cc, tel: plan.telURI)
         calleeURI = Self.uri(plan.callee, plan.calleeForm, host: coreHost, cc: cc, tel: plan.telURI)
         requestURI = calleeURI
-        fromHeader = "From: <\(callerURI)>;tag=\(fromTag)"
+        fromHeader = (plan.anonymous ? "From: \"Anonymous\" <" : "From: <") + "\(callerURI)>;tag=\(fromTag)"
         toHeader = "To: <\(calleeURI)>"
         toTagged = toHeader + ";tag=\(toTag)"
         callerVia = "Via: SIP/2.0/\(transport) \(originHost):\(plan.origin.port);branch=\(branch)" + (transport == "UDP" ? ";rport" : "")
@@ -115,6 +116,7 @@ struct CallText {
         }
         lines.append(contact)
         if plan.origin.assertsIdentity { lines.append("P-Asserted-Identity: <tel:+\(plan.caller.digits)>") }
+        if plan.anonymous { lines.append("Privacy: id") }
         if let pani = d.accessNetworkInfo { lines.append("P-Access-Network-Info: \(pani)") }
         if !d.userAgent.isEmpty { lines.append("User-Agent: \(d.userAgent)") }
         lines.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK")

@@ -1,7 +1,7 @@
 /// Scenarios that ship inside the binary (`callguard generate --list`). Each is an
 /// ordinary scenario file, parsed like any other, so they double as examples.
 public enum BuiltinScenarios {
-    public static let all: [(name: String, yaml: String)] = [("smoke", smoke), ("busy-hour", busyHour)]
+    public static let all: [(name: String, yaml: String)] = [("smoke", smoke), ("busy-hour", busyHour), ("adversarial", adversarial)]
 
     public static func named(_ name: String) -> String? { all.first { $0.name == name }?.yaml }
 
@@ -104,6 +104,69 @@ public enum BuiltinScenarios {
       - {type: wangiri, sources: 2, calls_per_hour: 500, trunk: intl-gw, answer_ratio: 0, number_lifetime_calls: 200}
       - {type: flood, calls_per_hour: 2000, trunk: domestic-ic, answer_ratio: 0.25, holding_median: 20s, number_lifetime_calls: 500, window: [0.3, 0.5]}
       - {type: scanning, calls_per_hour: 600, trunk: domestic-ic, answer_ratio: 0.05, holding_median: 5s, number_lifetime_calls: 300, window: [0.5, 0.8]}
+      - {type: targeted, sources: 3, calls_per_hour: 60, answer_ratio: 0.5, holding_median: 240s, camouflage_share: 0.1, number_lifetime_calls: 30}
+    """
+
+    /// A busy hour in which the adversary uses its freedom and the honest crowd is as
+    /// varied as the fraud: every campaign rotates caller IDs or mimics handsets, official
+    /// numbers are spoofed over the domestic interconnect, Wangiri comes from an ordinary
+    /// high-cost range; honest callers withhold their number, hang up quickly, lose BYEs,
+    /// deliver parcels, call from off-net in bursts, from an enterprise PBX presenting one
+    /// number, and from a hosted virtual operator's ranges. Scaled by `--calls`.
+    public static let adversarial = """
+    name: adversarial
+    description: A busy hour of adversaries that rotate caller IDs and mimic handsets, among honest callers of every awkward kind.
+    start: 2025-11-20T11:00:00Z
+    duration: 1h
+    country_code: "86"
+    \(network)
+        - {name: pbx-trunk, role: enterprise, ip: 192.0.2.70}
+    population:
+      subscribers: 20000
+      blocks: ["+8613800", "+8613900", "+8615000", "+8618600", "+8613700", "+8617012", "+8617105"]
+      number_length: 13
+      elderly_share: 0.18
+      elderly_blocks: ["+8613900"]
+      elderly_concentration: 0.75
+    normal:
+      calls_per_subscriber_per_hour: 1.2
+      contacts: {min: 5, max: 40}
+      social_share: 0.85
+      holding: {median: 60s, sigma: 1.1, max: 2h}
+      ring_median: 7s
+      outcomes: {answered: 0.72, busy: 0.05, no_answer: 0.15, rejected: 0.04, unavailable: 0.04}
+      retransmission_rate: 0.02
+      fragmented_share: 0.03
+      number_forms: {e164: 0.5, national: 0.4, international_prefix: 0.1}
+      tel_uri_share: 0.3
+      anonymous_share: 0.04
+      quick_hangup_share: 0.06
+      lost_bye_share: 0.02
+      high_volume:
+        - {name: bank-95588, numbers: ["+8695588"], calls_per_hour: 900, answer_ratio: 0.5, holding_median: 40s, trunk: bank-trunk}
+        - {name: call-centre, numbers: ["+864008001000", "+864008001001", "+864008001002", "+864008001003"], calls_per_hour: 1500, answer_ratio: 0.45, holding_median: 120s, trunk: domestic-ic}
+        - {name: enterprise-pbx, numbers: ["+862168001234"], calls_per_hour: 900, answer_ratio: 0.55, holding_median: 90s, trunk: pbx-trunk}
+      foreign: {calls_per_hour: 800, country_codes: ["+1", "+44", "+852", "+81", "+65", "+216"], trunk: intl-gw}
+      domestic: {calls_per_hour: 5000, trunk: domestic-ic, ranges: ["+86135", "+86136", "+86158", "+86133", "+86153", "+86189", "+86131"], callers: 60000, burst_share: 0.15, burst_max: 5}
+      couriers: {count: 40, calls_per_hour: 30, answer_ratio: 0.8}
+    campaigns:
+      - type: goip_simbox
+        label: simbox_handset
+        sources: 2
+        calls_per_hour: 400
+        answer_ratio: 0.2
+        holding_median: 30s
+        camouflage_share: 0.1
+        goip: {sims: 64, active_sims: 16, rotate_every: 5m, tac: "86217004", access: volte-north, via_access: true}
+      - {type: spoofed_origin, label: spoofed_domestic, calls_per_hour: 300, trunk: domestic-ic, answer_ratio: 0.3, holding_median: 150s,
+         spoofing: {official_share: 1.0, official_numbers: ["+86110", "+8695588", "+8612315", "+8696110"]}}
+      - {type: spoofed_origin, calls_per_hour: 300, trunk: intl-gw, answer_ratio: 0.3, holding_median: 150s}
+      - {type: wangiri, label: wangiri_rotating, sources: 2, calls_per_hour: 500, trunk: intl-gw, answer_ratio: 0,
+         rotate_caller_id: {block_digits: 4}, wangiri: {premium_prefix: "+2165", number_length: 11}}
+      - {type: flood, label: flood_rotating, calls_per_hour: 2000, trunk: domestic-ic, answer_ratio: 0.25, holding_median: 20s,
+         rotate_caller_id: {block_digits: 4}, window: [0.3, 0.5]}
+      - {type: scanning, label: scanning_rotating, calls_per_hour: 600, trunk: domestic-ic, answer_ratio: 0.05, holding_median: 5s,
+         rotate_caller_id: {block_digits: 4}, window: [0.5, 0.8]}
       - {type: targeted, sources: 3, calls_per_hour: 60, answer_ratio: 0.5, holding_median: 240s, camouflage_share: 0.1, number_lifetime_calls: 30}
     """
 }

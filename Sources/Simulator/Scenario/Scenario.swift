@@ -117,6 +117,39 @@ public struct NormalTraffic: Sendable {
     public var telURIShare: Double
     public var highVolume: [HighVolumeCaller]
     public var foreign: ForeignTraffic?
+    /// Honest callers on other domestic networks reaching subscribers over an interconnect.
+    public var domestic: DomesticTraffic?
+    /// Couriers and delivery drivers: subscribers who call a different customer every few minutes.
+    public var couriers: Couriers?
+    /// Share of subscriber calls placed with `Privacy: id` and an anonymous From
+    /// (the network still asserts the caller in P-Asserted-Identity where it does so).
+    public var anonymousShare: Double = 0
+    /// Share of subscriber calls the caller cancels after a short ring (1.5 to 4 s): a
+    /// person who changed their mind, not a Wangiri.
+    public var quickHangupShare: Double = 0
+    /// Share of answered calls whose BYE never reaches the capture.
+    public var lostByeShare: Double = 0
+}
+
+/// Honest off-net callers: numbers of other domestic operators (drawn from `ranges`, a
+/// pool of `callers` numbers), arriving on a domestic trunk. Some call several people in
+/// a row, one after the other (`burst_share` of sessions, 2 to `burst_max` calls).
+public struct DomesticTraffic: Sendable {
+    public var callsPerHour: Double
+    public var trunk: String
+    public var ranges: [String]
+    public var callers: Int
+    public var burstShare: Double
+    public var burstMax: Int
+    public var answerRatio: Double
+}
+
+/// Subscribers whose job is calling customers (couriers, drivers): one mobile number
+/// each, calls every few minutes to someone new, short answered calls, moving between cells.
+public struct Couriers: Sendable {
+    public var count: Int
+    public var callsPerHour: Double
+    public var answerRatio: Double
 }
 
 /// Holding (talk) time: log-normal, capped.
@@ -195,6 +228,9 @@ public struct Campaign: Sendable {
     /// A source takes a new number after this many calls (0: never).
     public var numberLifetimeCalls: Int
     public var trunk: String?
+    /// A new presented number on every call, drawn from a block of `10^rotationBlockDigits`
+    /// numbers the source holds (flood, scanning, Wangiri; 0: no rotation).
+    public var rotationBlockDigits: Int = 0
     public var goip: GoIPParameters
     public var spoofing: SpoofParameters
     public var wangiri: WangiriParameters
@@ -215,6 +251,12 @@ public struct GoIPParameters: Sendable {
     public var tac: String
     /// The access network whose cell the gateway sits in.
     public var access: String
+    /// The gateway reaches the operator over the radio network like handsets do: its calls
+    /// arrive through the access SBC with a handset User-Agent, `Max-Forwards: 70`, hex Via
+    /// branches and ordinary SDP, from SIMs of the operator's own ranges, at human-like
+    /// (Poisson) gaps. Only the radio facts (one cell, one TAC, IMEIs carrying many SIMs)
+    /// and its behaviour are left to betray it.
+    public var viaAccess: Bool = false
 }
 
 public struct SpoofParameters: Sendable {
@@ -228,6 +270,8 @@ public struct WangiriParameters: Sendable {
     /// Premium-rate range the callers come from (E.164 digits).
     public var premiumPrefix: String
     public var ringMaxSeconds: Double
+    /// Number length of the callers (E.164 digits); 0: the prefix plus seven digits.
+    public var numberLength: Int = 0
 }
 
 public struct ScanParameters: Sendable {

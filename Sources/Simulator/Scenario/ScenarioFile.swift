@@ -125,7 +125,25 @@ public enum ScenarioFile {
                                      answerRatio: try fr.double("answer_ratio", default: 0.6, range: 0...1))
             try fr.finish()
         }
-        let n = NormalTraffic(
+        var domestic: DomesticTraffic?
+        if let d = try r.fields("domestic", optional: true) {
+            let trunk = try d.string("trunk")
+            guard network.trunk(named: trunk)?.role == .domestic else { throw d.error("trunk", "no domestic trunk named '\(trunk)'") }
+            domestic = DomesticTraffic(callsPerHour: try d.double("calls_per_hour", range: 0...10_000_000), trunk: trunk,
+                                       ranges: try d.numbers("ranges"), callers: try d.int("callers", default: 100_000, range: 1...100_000_000),
+                                       burstShare: try d.double("burst_share", default: 0.1, range: 0...1),
+                                       burstMax: try d.int("burst_max", default: 4, range: 2...20),
+                                       answerRatio: try d.double("answer_ratio", default: 0.6, range: 0...1))
+            try d.finish()
+        }
+        var couriers: Couriers?
+        if let c = try r.fields("couriers", optional: true) {
+            couriers = Couriers(count: try c.int("count", range: 1...1_000_000),
+                                callsPerHour: try c.double("calls_per_hour", default: 20, range: 0.1...3600),
+                                answerRatio: try c.double("answer_ratio", default: 0.8, range: 0...1))
+            try c.finish()
+        }
+        var n = NormalTraffic(
             callsPerSubscriberPerHour: try r.double("calls_per_subscriber_per_hour", range: 0...100),
             dailyCurve: curve, contactsMin: cmin, contactsMax: cmax,
             socialShare: try r.double("social_share", default: 0.8, range: 0...1), holding: holding,
@@ -133,6 +151,11 @@ public enum ScenarioFile {
             retransmissionRate: try r.double("retransmission_rate", default: 0.01, range: 0...0.5),
             fragmentedShare: try r.double("fragmented_share", default: 0.02, range: 0...1), forms: forms,
             telURIShare: try r.double("tel_uri_share", default: 0.3, range: 0...1), highVolume: high, foreign: foreign)
+        n.domestic = domestic
+        n.couriers = couriers
+        n.anonymousShare = try r.double("anonymous_share", default: 0, range: 0...1)
+        n.quickHangupShare = try r.double("quick_hangup_share", default: 0, range: 0...1)
+        n.lostByeShare = try r.double("lost_bye_share", default: 0, range: 0...1)
         try r.finish()
         return n
     }
@@ -147,8 +170,16 @@ public enum ScenarioFile {
         if let trunk, network.trunk(named: trunk) == nil { throw r.error("trunk", "no trunk named '\(trunk)'") }
         let needsTrunk: Set<Campaign.Kind> = [.spoofedOrigin, .wangiri]
         if needsTrunk.contains(kind) && trunk == nil { throw r.error("trunk", "a \(kind.rawValue) campaign enters on a trunk; name it") }
-        if kind == .spoofedOrigin, let t = trunk, network.trunk(named: t)?.role != .international {
-            throw r.error("trunk", "'\(t)' is not an international trunk")
+        if kind == .spoofedOrigin, let t = trunk, network.trunk(named: t)?.role == .trusted {
+            throw r.error("trunk", "'\(t)' is a trusted trunk: spoofed calls enter on an international or domestic one")
+        }
+        var rotationDigits = 0
+        if let rot = try r.fields("rotate_caller_id", optional: true) {
+            guard [.flood, .scanning, .wangiri].contains(kind) else {
+                throw rot.error("", "only flood, scanning and wangiri campaigns take 'rotate_caller_id'")
+            }
+            rotationDigits = try rot.int("block_digits", default: 4, range: 1...8)
+            try rot.finish()
         }
         var goip = GoIPParameters(sims: 32, activeSims: 8, rotateEverySeconds: 600, gapSeconds: 30, jitter: 0.05,
                                   userAgents: ["dble"], tac: "86217004", access: network.access[0].name)
@@ -162,6 +193,7 @@ public enum ScenarioFile {
             goip.userAgents = try g.strings("user_agents", default: goip.userAgents)
             goip.tac = try g.digits("tac", default: goip.tac, length: 8...8)
             goip.access = try g.string("access", default: goip.access)
+            goip.viaAccess = try g.bool("via_access", default: false)
             guard network.access.contains(where: { $0.name == goip.access }) else {
                 throw g.error("access", "no access network named '\(goip.access)'")
             }
@@ -177,6 +209,7 @@ public enum ScenarioFile {
         if let w = try r.fields("wangiri", optional: true) {
             wangiri.premiumPrefix = try w.number("premium_prefix", default: wangiri.premiumPrefix)
             wangiri.ringMaxSeconds = try w.duration("ring_max", default: wangiri.ringMaxSeconds, range: 0.5...30)
+            wangiri.numberLength = try w.int("number_length", default: 0, range: 0...15)
             try w.finish()
         }
         var scan = ScanParameters(block: "8613900", step: 1, skipShare: 0.1)
@@ -186,7 +219,7 @@ public enum ScenarioFile {
             scan.skipShare = try s.double("skip_share", default: scan.skipShare, range: 0...0.9)
             try s.finish()
         }
-        let c = Campaign(
+        var c = Campaign(
             kind: kind, label: try r.string("label", default: kind.rawValue),
             sources: try r.int("sources", default: 1, range: 1...100_000), window: (window[0], window[1]),
             callsPerHour: try r.double("calls_per_hour", range: 0.1...10_000_000),
@@ -195,6 +228,7 @@ public enum ScenarioFile {
             camouflageShare: try r.double("camouflage_share", default: 0, range: 0...0.9),
             numberLifetimeCalls: try r.int("number_lifetime_calls", default: 0, range: 0...100_000_000),
             trunk: trunk, goip: goip, spoofing: spoof, wangiri: wangiri, scanning: scan)
+        c.rotationBlockDigits = rotationDigits
         try r.finish()
         return c
     }

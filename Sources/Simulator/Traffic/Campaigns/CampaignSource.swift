@@ -68,8 +68,20 @@ class CampaignSource: TrafficSource {
 
     func fraud(_ ctx: SimContext, at t: Int64, caller: SimNumber, callee: SimNumber, origin: CallPlan.Origin,
                device: CallPlan.Device, outcome: (CallPlan.Outcome, Double), calleeSubscriber: Int? = nil) -> CallPlan {
-        ctx.plan(&rng, at: t, label: .fraud, scenario: campaign.label, caller: caller, callee: callee, origin: origin,
-                 device: device, outcome: outcome, calleeSubscriber: calleeSubscriber)
+        var p = ctx.plan(&rng, at: t, label: .fraud, scenario: campaign.label, caller: caller, callee: callee, origin: origin,
+                         device: device, outcome: outcome, calleeSubscriber: calleeSubscriber)
+        p.source = "\(campaign.label)#\(index)"
+        return p
+    }
+
+    /// The number to present on this call: `base` itself, or with per-call rotation a
+    /// random number of the `10^rotationBlockDigits` block `base` lies in.
+    func presented(_ base: SimNumber) -> SimNumber {
+        let d = campaign.rotationBlockDigits
+        guard d > 0, base.digits.count > d else { return base }
+        var room: UInt64 = 1
+        for _ in 0..<d { room *= 10 }
+        return SimNumber.inBlock(String(base.digits.dropLast(d)), offset: rng.next() % room, length: base.digits.count)
     }
 
     /// A call to a random subscriber with the campaign's answer ratio and holding time.

@@ -16,6 +16,6 @@ final class ScanningSource: CampaignSource {
         var device = SimContext.trunkDevice
         device.userAgent = "sipcli/v1.8"
         let outcome: (CallPlan.Outcome, Double) = rng.chance(0.5) ? (.unavailable, 0) : ordinaryOutcome(ctx)
-        return fraud(ctx, at: t, caller: freshMobile(ctx), callee: callee, origin: entry(ctx), device: device, outcome: outcome)
+        return fraud(ctx, at: t, caller: presented(freshMobile(ctx)), callee: callee, origin: entry(ctx), device: device, outcome: outcome)
     }
 }
