@@ -47,7 +47,7 @@ let package = Package(
         // Reports over engine runs (the replay summary for now).
         .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Blocklist", "Numbering", "Rules"]),
         .executableTarget(name: "callguard", dependencies: [
-            "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules",
+            "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules", "ConfigFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The traffic simulator: labeled traces of normal and fraud calls. Shares no
@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator", "PacketCrafting", "Calls"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "PacketCrafting"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),

@@ -92,14 +92,14 @@ public enum TrackResult {
 public final class CallTracker {
     public let configuration: CallTrackerConfiguration
     public let normalizer: NumberNormalizer
-    public private(set) var statistics = CallStatistics()
-    private var slots: [CallRecord] = []
-    private var free: [Int32] = []
-    private var index: [UInt64: Int32] = [:]
+    public internal(set) var statistics = CallStatistics()
+    var slots: [CallRecord] = []
+    var free: [Int32] = []
+    var index: [UInt64: Int32] = [:]
     /// Call-ID alone to the latest dialog with it, for peers that mangle tags.
-    private var byCallID: [UInt64: Int32] = [:]
-    private var deadlines = DeadlineQueue()
-    private var now: Nanoseconds = 0
+    var byCallID: [UInt64: Int32] = [:]
+    var deadlines = DeadlineQueue()
+    var now: Nanoseconds = 0
     /// Sees every call that ends without a message: timed out (no final answer, or no BYE
     /// within the holding limit) or evicted from a full table while still open. Screeners
     /// learn from these ends like from any other, so a lost BYE does not leave a call

@@ -216,14 +216,21 @@ public final class ConfigFields {
             throw error(k, "missing (required)")
         }
         let s = try scalar(k, v)
+        guard let x = Self.seconds(s) else { throw error(k, "'\(s)' is not a duration (e.g. 90s, 500ms, 5m, 2h)", at: v) }
+        guard range.contains(x) else { throw error(k, "\(s) is outside \(range.lowerBound)s...\(range.upperBound)s", at: v) }
+        return x
+    }
+
+    /// Seconds from a duration written `90`, `90s`, `500ms`, `5m`, `2h` or `1d`; nil when
+    /// it is none of them (command-line options share the rule files' spelling).
+    public static func seconds(_ s: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         var seconds: Double?
         if let x = Double(s) { seconds = x }
         for (suffix, scale) in units where seconds == nil && s.hasSuffix(suffix) {
             if let x = Double(s.dropLast(suffix.count)) { seconds = x * scale }
         }
-        guard let x = seconds, x.isFinite else { throw error(k, "'\(s)' is not a duration (e.g. 90s, 500ms, 5m, 2h)", at: v) }
-        guard range.contains(x) else { throw error(k, "\(s) is outside \(range.lowerBound)s...\(range.upperBound)s", at: v) }
+        guard let x = seconds, x.isFinite else { return nil }
         return x
     }
 

@@ -60,6 +60,9 @@ public final class ReplayEngine {
     public private(set) var result = ReplayResult()
     /// Called after each screened setup (tests and later actions hook in here).
     public var onVerdict: ((CallSetup, ScreeningDecision) -> Void)?
+    /// Called once the last packet is processed, before `finish()` closes the open calls:
+    /// the moment to save what the replay has learnt (`replay --state-out`).
+    public var onInputEnd: (() -> Void)?
     private var setupInPacket = false
 
     public init(configuration: ReplayConfiguration = ReplayConfiguration(),
@@ -83,6 +86,7 @@ public final class ReplayEngine {
             process(packet)
         }
         result.wallNanoseconds = MonotonicClock.now() - start
+        onInputEnd?()
         finish()
         for r in source.readers {
             if let t = r.truncation { result.truncatedFiles.append((r.path, t)) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Blocklist
+import ConfigFile
 import Engine
 import Harness
 import Numbering
@@ -49,8 +50,20 @@ struct Replay: ParsableCommand {
     @Option(name: .customLong("max-calls"), help: "Calls tracked at most; past it the call nearest its deadline is evicted.")
     var maxCalls: Int = 1_000_000
 
+    @Option(name: .customLong("state-in"), help: "Start from the state a previous replay saved (--state-out): calls in progress, detector tables, auto-blocks.")
+    var stateIn: String?
+
+    @Option(name: .customLong("state-out"), help: "Save what this replay has learnt to FILE when the input ends, for the next capture's --state-in.")
+    var stateOut: String?
+
+    @Option(help: "Learn without acting for this long from the first call setup (e.g. 10m): every verdict is allow, nothing is auto-blocked.")
+    var warmup: String?
+
     func validate() throws {
         guard setupTimeout > 0, maxHolding > 0 else { throw ValidationError("timeouts must be positive") }
+        if let warmup {
+            guard let s = ConfigFields.seconds(warmup), s >= 0 else { throw ValidationError("--warmup: '\(warmup)' is not a duration (e.g. 90s, 10m, 1h)") }
+        }
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
     }
 
@@ -62,11 +75,16 @@ struct Replay: ParsableCommand {
         config.calls.maxHoldingTime = Nanoseconds(maxHolding * 1e9)
         config.calls.capacity = maxCalls
 
-        let ruleSet = try loadRules(rules)
+        var ruleSet = try loadRules(rules)
+        if let warmup, let seconds = ConfigFields.seconds(warmup) {
+            guard ruleSet != nil else { throw Failure(message: "--warmup: the replay runs no rule set (--rules none), so there is nothing to warm up") }
+            ruleSet?.warmupSeconds = seconds
+        }
         let screener: any CallScreener
         var schedule: BlocklistSchedule?
         var reports: [LoadReport] = []
         var policyScreener: PolicyScreener?
+        var liveList: LiveBlocklist?
         if lists.blocklist != nil || lists.allowlist != nil || updates != nil || ruleSet != nil {
             let (list, loaded) = try lists.load(plan: config.numbering, ttlBase: nil, ruleBlocklists: ruleSet?.blocklists ?? [],
                                                 ruleAllowlists: ruleSet?.allowlists ?? [])
@@ -83,6 +101,7 @@ struct Replay: ParsableCommand {
                     throw Failure(message: e.description)
                 }
             }
+            liveList = list
             schedule = BlocklistSchedule(list: list, updates: pending,
                                          startingWithTrace: reports.flatMap(\.timedEntries))
             if let ruleSet {
@@ -118,6 +137,17 @@ struct Replay: ParsableCommand {
 
         let source = try capture.openCaptures()
         let engine = ReplayEngine(configuration: config, screener: screener, verdictWriter: writer, schedule: schedule)
+        if let stateIn {
+            do {
+                try StateFile.decode(try StateFile.read(stateIn), tracker: engine.tracker, screener: policyScreener, list: liveList)
+            } catch {
+                throw Failure(message: error.description.hasPrefix(stateIn) ? error.description : "\(stateIn): \(error.description)")
+            }
+        }
+        var stateBytes: [UInt8]?
+        if stateOut != nil {
+            engine.onInputEnd = { [unowned engine] in stateBytes = StateFile.encode(tracker: engine.tracker, screener: policyScreener, list: liveList) }
+        }
         if scorer != nil {
             engine.onVerdict = { call, decision in scorer!.add(callID: call.message.text(call.message.callID), verdict: decision.verdict) }
         }
@@ -135,6 +165,10 @@ struct Replay: ParsableCommand {
         case .text: print(report.text, terminator: "")
         case .json: print(report.json.rendered())
         case .none: break
+        }
+        // After the summary, so a state file that cannot be written costs nothing else.
+        if let stateOut, let stateBytes {
+            do { try StateFile.write(stateBytes, to: stateOut) } catch { throw Failure(message: error.description) }
         }
         for t in result.truncatedFiles {
             printError("callguard: warning: \(t.path): capture is truncated (\(t.message)); everything before the cut was replayed")

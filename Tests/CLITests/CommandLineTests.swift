@@ -16,21 +16,44 @@ struct CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil, executable: String = "callguard") throws -> Output {
+    /// Runs `executable` with `arguments` from the package root. Its output goes to files,
+    /// not pipes, so a child that writes much to both streams cannot stall on a full pipe
+    /// while the test reads the other one; a child still running after `timeout` seconds
+    /// is killed, so a hang fails one test instead of stalling the whole run.
+    static func run(_ arguments: [String], stdin: Data? = nil, executable: String = "callguard",
+                    timeout: Double = 600) throws -> Output {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent(executable)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let outPath = temporary("stdout"), errPath = temporary("stderr")
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let input = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = input
         try p.run()
+        try? out.close()
+        try? err.close()
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { usleep(2_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            Issue.record("callguard \(arguments.joined(separator: " ")) still running after \(timeout) s; killed")
+        }
         p.waitUntilExit()
+        let o = try Data(contentsOf: URL(fileURLWithPath: outPath))
+        let e = try Data(contentsOf: URL(fileURLWithPath: errPath))
         return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                       stderr: String(decoding: e, as: UTF8.self))
     }

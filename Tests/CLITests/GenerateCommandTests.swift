@@ -58,7 +58,7 @@ struct GenerateCommandTests {
     @Test func unknownScenarioAndBadArgumentsExitTwo() throws {
         let missing = try CLI.run(["generate", "--scenario", "no-such-scenario", "--out", CLI.temporary("x.pcap")])
         #expect(missing.status == 2)
-        #expect(missing.stderr == "callguard: no-such-scenario: neither a built-in scenario (smoke, busy-hour) nor a file\n", "\(missing.stderr)")
+        #expect(missing.stderr == "callguard: no-such-scenario: neither a built-in scenario (smoke, busy-hour, adversarial) nor a file\n", "\(missing.stderr)")
         let noOut = try CLI.run(["generate", "--scenario", "smoke", "--out", "trace.txt"])
         #expect(noOut.status == 2 && noOut.stderr.contains("--out must name a .pcap file"))
         let unwritable = try CLI.run(["generate", "--scenario", "smoke", "--out", "/nonexistent-dir/x.pcap"])

@@ -49,7 +49,7 @@ func report(_ name: String, _ s: Score) -> String {
         lines.append("  \(k): \(g.blocked)/\(g.calls) blocked (\(pct(g.rate))), \(g.flagged) flagged")
     }
     let c = s.callsBeforeBlockStats
-    lines.append("  calls before block per fraud source: median \(c.median), p90 \(c.p90), max \(c.max) over \(s.callsBeforeBlock.count) sources")
+    lines.append("  calls before block per presented number: median \(c.median), p90 \(c.p90), max \(c.max) over \(s.callsBeforeBlock.count) sources")
     return lines.joined(separator: "\n")
 }
 
@@ -69,7 +69,10 @@ struct TraceDetectionTests {
         for scenario in ["goip_simbox", "spoofed_origin", "wangiri", "flood", "scanning", "targeted"] {
             let g = s.perScenario[scenario]!
             guard g.calls >= 20 else { continue }
-            #expect(g.rate >= (scenario == "targeted" ? 0.80 : 0.95), "\(name) \(scenario): \(g.blocked)/\(g.calls)")
+            // 90%: volume alone (a flood's first calls from a fresh number) only flags
+            // now; a number is blocked once a second kind of evidence joins in, so each
+            // fresh flood number gets a call or two through (smoke: 62 of 66).
+            #expect(g.rate >= (scenario == "targeted" ? 0.80 : 0.90), "\(name) \(scenario): \(g.blocked)/\(g.calls)")
         }
         #expect(s.falsePositiveRate <= 0.001, "\(s.legit.blocked) legit calls blocked")
         #expect(s.callsBeforeBlockStats.median <= 5)

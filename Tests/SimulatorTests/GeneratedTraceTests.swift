@@ -62,7 +62,8 @@ struct GeneratedTraceTests {
 
         let rows = try TraceFixtures.labelRows(TraceFixtures.labels(name))
         #expect(rows.count == result.calls.total, "one label row per call setup")
-        #expect(rows.allSatisfy { $0.count == 5 })
+        #expect(rows.allSatisfy { $0.count == 6 })
+        #expect(rows.allSatisfy { ($0[1] == "fraud") == !$0[5].isEmpty }, "fraud rows name their campaign source, legit rows none")
         #expect(Set(rows.map { $0[0] }).count == rows.count, "Call-IDs are unique")
         #expect(screener.seen.count == rows.count)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0) })

@@ -1,4 +1,5 @@
 import Calls
+import StateCoding
 
 /// How far a detector's measure has gone past its thresholds.
 public enum Level: UInt8, Sendable, Comparable, CaseIterable {
@@ -64,6 +65,10 @@ public protocol Detector: AnyObject {
     func reset(_ entity: UInt64)
     /// Entries dropped because a table was full.
     var evictions: Int { get }
+    /// Writes every table (`replay --state-out`), and reads them back into a fresh
+    /// detector of the same rule set (`--state-in`).
+    func save(_ w: inout StateWriter)
+    func load(_ r: inout StateReader) throws(StateError)
 }
 
 extension Detector {

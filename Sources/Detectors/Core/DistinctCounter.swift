@@ -6,7 +6,7 @@ import Glibc
 /// HyperLogLog sketch of 64 one-byte registers (standard error about 13%), which is
 /// plenty to tell a caller reaching 5 people from one reaching 500. 136 bytes, no
 /// allocation.
-public struct DistinctCounter: Sendable {
+public struct DistinctCounter: Sendable, BitwiseCopyable {
     private var exact = SIMD8<UInt64>(repeating: 0)
     private var exactCount: UInt8 = 0
     private var sketch = false

@@ -1,10 +1,12 @@
+import StateCoding
+
 /// A bounded map from 64-bit keys to values that evicts the least recently used entry
 /// when full. Storage grows by doubling up to `capacity` and never beyond, so a short
 /// trace touches only the memory it needs (pre-sizing a 200,000-entry hash index made
 /// a 5,000-packet replay twice as slow from page faults alone); once full, lookups and
 /// inserts allocate nothing. Detectors keep their per-caller, per-source and per-cell
 /// state here, so memory stays bounded on any input.
-public struct LRUTable<Value> {
+public struct LRUTable<Value: BitwiseCopyable> {
     public let capacity: Int
     private var keys: [UInt64]
     private var values: [Value]
@@ -90,5 +92,53 @@ public struct LRUTable<Value> {
         if head >= 0 { prev[Int(head)] = s }
         head = s
         if tail < 0 { tail = s }
+    }
+
+    // MARK: state files
+
+    /// Writes the whole table: keys, values, the recency list and the eviction count.
+    public func save(_ w: inout StateWriter) {
+        w.tag("lru")
+        w.int(capacity)
+        w.plain(keys)
+        w.plain(values)
+        w.plain(prev)
+        w.plain(next)
+        w.i64(Int64(head))
+        w.i64(Int64(tail))
+        w.int(evictions)
+    }
+
+    /// Restores what `save` wrote into an empty table of the same capacity, checking
+    /// every link so a damaged file cannot leave a broken list behind.
+    public mutating func load(_ r: inout StateReader) throws(StateError) {
+        try r.expect("lru")
+        let cap = try r.int()
+        guard cap == capacity else { throw StateError("a detector table has capacity \(cap) in the file, \(capacity) in the rule set") }
+        let k = try r.plain(UInt64.self, limit: capacity)
+        let v = try r.plain(Value.self, limit: capacity)
+        let p = try r.plain(Int32.self, limit: capacity)
+        let n = try r.plain(Int32.self, limit: capacity)
+        let h = try r.i64(), t = try r.i64()
+        let ev = try r.int()
+        let count = k.count
+        guard v.count == count, p.count == count, n.count == count, (-1..<Int64(count)).contains(h), (-1..<Int64(count)).contains(t),
+              (count == 0) == (h < 0), p.allSatisfy({ $0 >= -1 && Int($0) < count }), n.allSatisfy({ $0 >= -1 && Int($0) < count }),
+              ev >= 0 else {
+            throw StateError("a detector table's recency list is damaged")
+        }
+        var idx: [UInt64: Int32] = [:]
+        idx.reserveCapacity(count)
+        for (i, key) in k.enumerated() {
+            guard idx.updateValue(Int32(i), forKey: key) == nil else { throw StateError("a detector table holds a key twice") }
+        }
+        keys = k
+        values = v
+        prev = p
+        next = n
+        index = idx
+        head = Int32(h)
+        tail = Int32(t)
+        evictions = ev
     }
 }

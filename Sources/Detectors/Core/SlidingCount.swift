@@ -3,7 +3,7 @@ import Wire
 /// Events per window, estimated over a sliding window from two fixed buckets (the
 /// current one and the one before, weighted by how much of it still overlaps), as
 /// rate limiters do. Eight bytes of counts, no history.
-public struct SlidingCount: Sendable {
+public struct SlidingCount: Sendable, BitwiseCopyable {
     private var bucketStart: Nanoseconds = 0
     private var current: UInt32 = 0
     private var previous: UInt32 = 0

@@ -1,3 +1,4 @@
+import StateCoding
 import Calls
 import Numbering
 import Wire
@@ -163,4 +164,18 @@ public final class CampaignDetector: ConfigurableDetector {
     }
 
     public var evictions: Int { blocks.evictions + imeis.evictions + cells.evictions + callersInCell.evictions }
+
+    public func save(_ w: inout StateWriter) {
+        blocks.save(&w)
+        imeis.save(&w)
+        cells.save(&w)
+        callersInCell.save(&w)
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        try blocks.load(&r)
+        try imeis.load(&r)
+        try cells.load(&r)
+        try callersInCell.load(&r)
+    }
 }

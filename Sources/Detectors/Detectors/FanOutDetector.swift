@@ -1,3 +1,4 @@
+import StateCoding
 import Wire
 
 /// Fan-out: distinct callees per caller within a window that opens at the caller's
@@ -43,4 +44,12 @@ public final class FanOutDetector: ConfigurableDetector {
 
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
+
+    public func save(_ w: inout StateWriter) {
+        callers.save(&w)
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        try callers.load(&r)
+    }
 }

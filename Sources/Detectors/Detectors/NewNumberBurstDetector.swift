@@ -1,3 +1,4 @@
+import StateCoding
 import Wire
 
 /// A number never seen before that at once reaches many distinct callees: the
@@ -47,4 +48,12 @@ public final class NewNumberBurstDetector: ConfigurableDetector {
 
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
+
+    public func save(_ w: inout StateWriter) {
+        callers.save(&w)
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        try callers.load(&r)
+    }
 }

@@ -1,3 +1,4 @@
+import StateCoding
 import Numbering
 import Wire
 
@@ -95,4 +96,14 @@ public final class SequentialDialingDetector: ConfigurableDetector {
         walks.reset(entity)
     }
     public var evictions: Int { callers.evictions + walks.evictions }
+
+    public func save(_ w: inout StateWriter) {
+        callers.save(&w)
+        walks.save(&w)
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        try callers.load(&r)
+        try walks.load(&r)
+    }
 }

@@ -1,3 +1,4 @@
+import StateCoding
 import Calls
 import Wire
 
@@ -65,4 +66,12 @@ public final class ShortCallDetector: ConfigurableDetector {
 
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
+
+    public func save(_ w: inout StateWriter) {
+        callers.save(&w)
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        try callers.load(&r)
+    }
 }

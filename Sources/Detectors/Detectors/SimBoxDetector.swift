@@ -1,3 +1,4 @@
+import StateCoding
 import Wire
 
 /// GoIP / SIM box: a score from the gateway's SIP fingerprint (each trait has a
@@ -74,4 +75,14 @@ public final class SimBoxDetector: ConfigurableDetector {
     }
 
     public var evictions: Int { sources.evictions + cells.evictions }
+
+    public func save(_ w: inout StateWriter) {
+        sources.save(&w)
+        cells.save(&w)
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        try sources.load(&r)
+        try cells.load(&r)
+    }
 }

@@ -1,3 +1,4 @@
+import StateCoding
 import Numbering
 
 /// Spoofed origin, from where a call enters and the number it presents:
@@ -60,4 +61,12 @@ public final class SpoofedOriginDetector: ConfigurableDetector {
 
     public func reset(_ entity: UInt64) {}
     public var evictions: Int { 0 }
+
+    public func save(_ w: inout StateWriter) {
+        _ = w
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        _ = r
+    }
 }

@@ -2,6 +2,7 @@ import Blocklist
 import Calls
 import Detectors
 import Numbering
+import StateCoding
 import Wire
 
 /// Screens each call setup with a rule set's policy, in order:
@@ -56,9 +57,14 @@ public final class PolicyScreener: CallScreener {
         if firstSetup == 0 { firstSetup = t }
         let warmup = policy.warmupSeconds > 0 && t - firstSetup < Nanoseconds(policy.warmupSeconds * 1e9)
         let role = policy.trunks.role(of: call.context.source.address)
-        if role == .trusted { return .allow }
-        if let callee = call.callee.number, policy.rails.protectedCallees.contains(callee) { return .allow }
-        var decision = decide(call, role: role, warmup: warmup)
+        var decision: ScreeningDecision
+        if role == .trusted {
+            decision = .allow
+        } else if let callee = call.callee.number, policy.rails.protectedCallees.contains(callee) {
+            decision = .allow
+        } else {
+            decision = decide(call, role: role, warmup: warmup)
+        }
         if warmup {
             decision.verdict = .allow
             decision.warmup = true
@@ -174,4 +180,30 @@ public final class PolicyScreener: CallScreener {
 
     /// Entries dropped from full detector tables, for the summary.
     public var evictions: Int { policy.detectors.reduce(victims?.evictions ?? 0) { $0 + $1.detector.evictions } }
+
+    // MARK: state files
+
+    /// The detectors' tables, the blocked dialogs, the warm-up clock and the victim log.
+    /// The detector list is written first so a state from another rule set is refused.
+    public func save(_ w: inout StateWriter) {
+        w.tag("policy")
+        w.string(policy.detectors.map(\.detector.id).joined(separator: ","))
+        w.i64(firstSetup)
+        blockedDialogs.save(&w)
+        for d in policy.detectors { d.detector.save(&w) }
+        w.bool(victims != nil)
+        victims?.save(&w)
+    }
+
+    public func load(_ r: inout StateReader) throws(StateError) {
+        try r.expect("policy")
+        let ids = try r.string()
+        let mine = policy.detectors.map(\.detector.id).joined(separator: ",")
+        guard ids == mine else { throw StateError("it was written with detectors [\(ids)], this rule set runs [\(mine)]") }
+        firstSetup = try r.i64()
+        try blockedDialogs.load(&r)
+        for d in policy.detectors { try d.detector.load(&r) }
+        guard try r.bool() == (victims != nil) else { throw StateError("victim warnings are on in one of the file and the rule set only") }
+        try victims?.load(&r)
+    }
 }

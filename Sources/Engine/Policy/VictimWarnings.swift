@@ -1,6 +1,7 @@
 import Calls
 import Detectors
 import Numbering
+import StateCoding
 import Wire
 
 /// One person to warn: they answered a call from a number that was blocked later.
@@ -36,6 +37,9 @@ final class VictimLog {
     }
 
     var evictions: Int { callers.evictions }
+
+    func save(_ w: inout StateWriter) { callers.save(&w) }
+    func load(_ r: inout StateReader) throws(StateError) { try callers.load(&r) }
 
     func ended(_ r: CallRecord) {
         guard r.state == .terminated(.answered), let caller = r.caller, let callee = r.callee,

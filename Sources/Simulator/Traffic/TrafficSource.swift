@@ -74,10 +74,13 @@ final class SubscriberCalls: TrafficSource {
             callee = rng.below(pop.count)
             if callee == caller { callee = (callee + 1) % pop.count }
         }
+        // Draw order (origin, then outcome) keeps traces of scenarios without the honest
+        // extras byte-identical to what they were before those extras existed.
+        let origin = ctx.subscriberOrigin(caller, &rng)
         var outcome = ctx.normalOutcome(&rng)
         if n.quickHangupShare > 0 && rng.chance(n.quickHangupShare) { outcome = (.cancelled, rng.between(1.5, 4)) }
         var plan = ctx.plan(&rng, at: t, label: .legit, scenario: "normal", caller: pop.number(caller), callee: pop.number(callee),
-                            origin: ctx.subscriberOrigin(caller, &rng), device: ctx.subscriberDevice(caller),
+                            origin: origin, device: ctx.subscriberDevice(caller),
                             outcome: outcome, callerSubscriber: caller, calleeSubscriber: callee)
         if n.anonymousShare > 0 { plan.anonymous = rng.chance(n.anonymousShare) }
         if n.lostByeShare > 0, case .answered = plan.outcome { plan.loseBye = rng.chance(n.lostByeShare) }
