@@ -137,8 +137,10 @@ struct BenchTests {
         let cells = table.components(separatedBy: "<tbody><tr>")[1].components(separatedBy: "</tr>")[0]
             .components(separatedBy: "<td>").dropFirst().map { $0.replacingOccurrences(of: "</td>", with: "") }
         #expect(cells[0] == r["rules"] as? String)
-        #expect(cells[2] == String(format: "%.1f%%", (r["intercept_rate"] as! Double) * 100))
-        #expect(cells[3] == String(format: "%.2f%%", (r["false_positive_rate"] as! Double) * 100))
+        let ii = try #require(r["intercept_interval"] as? [Double]), fi = try #require(r["false_positive_interval"] as? [Double])
+        #expect(cells[2] == String(format: "%.1f%% [%.1f%%–%.1f%%]", (r["intercept_rate"] as! Double) * 100, ii[0] * 100, ii[1] * 100))
+        #expect(cells[3] == String(format: "%.2f%% [%.2f%%–%.2f%%]", (r["false_positive_rate"] as! Double) * 100, fi[0] * 100, fi[1] * 100))
+        #expect(abs(ii[0] - 0.150039) < 1e-5 && abs(fi[1] - 0.905469) < 1e-5, "Wilson intervals of 2/4 and 1/2")
         #expect(cells[4] == String(format: "%.3f", r["precision"] as! Double))
         let l = r["latency_ns"] as! [String: Int]
         #expect(cells[11] == "\(l["p50"]!)/\(l["p90"]!)/\(l["p99"]!)/\(l["p999"]!)/\(l["max"]!)")

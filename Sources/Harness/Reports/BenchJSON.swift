@@ -2,10 +2,14 @@
 ///
 ///     {"schema": "callguard.bench/1", "repeats": 3, "warmups": 1,
 ///      "results": [{"rules", "trace", "labeled",
-///                   "intercept_rate", "false_positive_rate", "precision", "f1",
+///                   "intercept_rate", "false_positive_rate",
+///                   "intercept_interval", "false_positive_interval": [low, high] (95% Wilson),
+///                   "precision", "f1",
 ///                   "fraud_calls", "legit_calls", "flagged_fraud", "flagged_legit",
 ///                   "per_scenario": {scenario: intercept rate (legit scenarios: block rate)},
-///                   "calls_before_block": {"median", "p90", "max"},
+///                   "calls_before_block": {"median", "p90", "max"} (per presented number),
+///                   "calls_before_block_by_source": {"median", "p90", "max", "sources"}
+///                       (per campaign source, from the labels' source column),
 ///                   "warnings", "true_victim_warnings",
 ///                   "packets", "setups",
 ///                   "packets_per_second", "setups_per_second",
@@ -45,11 +49,20 @@ public enum BenchJSON {
         func rate(_ v: Double?) -> JSONValue { v.map { .double(roundedTo($0, 6)) } ?? .null }
         let pps = Spread(r.packetsPerSecond), sps = Spread(r.setupsPerSecond)
         var perScenario: JSONValue = .null
-        var cbb: JSONValue = .null
+        var cbb: JSONValue = .null, cbbSource: JSONValue = .null
+        var intervals: (JSONValue, JSONValue) = (.null, .null)
         if let s {
             perScenario = .object(s.perScenario.sorted { $0.key < $1.key }.map { ($0.key, .double(roundedTo($0.value.rate, 6))) })
             let c = s.callsBeforeBlockStats
             cbb = .object([("median", .double(c.median)), ("p90", .double(c.p90)), ("max", .int(c.max))])
+            let b = s.callsBeforeBlockBySourceStats
+            cbbSource = .object([("median", .double(b.median)), ("p90", .double(b.p90)), ("max", .int(b.max)),
+                                 ("sources", .int(s.callsBeforeBlockBySource.count))])
+            func interval(_ g: Score.Group) -> JSONValue {
+                let i = g.interval
+                return .array([.double(roundedTo(i.low, 6)), .double(roundedTo(i.high, 6))])
+            }
+            intervals = (interval(s.fraud), interval(s.legit))
         }
         return .object([
             ("rules", .string(r.rules)),
@@ -57,6 +70,8 @@ public enum BenchJSON {
             ("labeled", .bool(s != nil)),
             ("intercept_rate", rate(s?.interceptRate)),
             ("false_positive_rate", rate(s?.falsePositiveRate)),
+            ("intercept_interval", intervals.0),
+            ("false_positive_interval", intervals.1),
             ("precision", rate(s?.precision)),
             ("f1", rate(s?.f1)),
             ("fraud_calls", s.map { .int($0.fraud.calls) } ?? .null),
@@ -65,6 +80,7 @@ public enum BenchJSON {
             ("flagged_legit", s.map { .int($0.legit.flagged) } ?? .null),
             ("per_scenario", perScenario),
             ("calls_before_block", cbb),
+            ("calls_before_block_by_source", cbbSource),
             ("warnings", .int(r.warnings)),
             ("true_victim_warnings", .int(r.trueVictimWarnings)),
             ("packets", .int(r.packets)),

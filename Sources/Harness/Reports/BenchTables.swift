@@ -1,7 +1,7 @@
 /// The report's tables as rows of cells, shared by the text, Markdown and HTML forms so
 /// that every format shows the same numbers.
 enum BenchTables {
-    static let summaryHeader = ["rules", "trace", "intercept", "false pos.", "precision", "F1", "flagged", "calls before block (med/p90/max)",
+    static let summaryHeader = ["rules", "trace", "intercept [95% CI]", "false pos. [95% CI]", "precision", "F1", "flagged", "calls before block (med/p90/max)",
                                 "warnings (true)", "packets/s", "setups/s", "latency p50/p90/p99/p99.9/max ns", "setup pkt p99 ns",
                                 "peak RSS MB"]
 
@@ -13,7 +13,10 @@ enum BenchTables {
             var row = [r.rules, r.trace]
             if let s {
                 let c = s.callsBeforeBlockStats
-                row += [percent(s.interceptRate), percent(s.falsePositiveRate, 2), fixed(s.precision, 3), fixed(s.f1, 3),
+                let fi = s.fraud.interval, li = s.legit.interval
+                row += [percent(s.interceptRate) + " [\(percent(fi.low))–\(percent(fi.high))]",
+                        percent(s.falsePositiveRate, 2) + " [\(percent(li.low, 2))–\(percent(li.high, 2))]",
+                        fixed(s.precision, 3), fixed(s.f1, 3),
                         "\(s.fraud.flagged + s.legit.flagged)", "\(trim(c.median))/\(trim(c.p90))/\(c.max)"]
             } else {
                 row += ["–", "–", "–", "–", "–", "–"]
