@@ -84,6 +84,7 @@ public enum DefaultRuleSet {
         busy_calls: 2
         busy_warning: 4
         busy_critical: 8
+        member_calls: 6
         hold: 1h
         profiles:
           business: {callers_warning: 1000, callers_critical: 5000}

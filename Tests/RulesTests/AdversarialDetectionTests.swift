@@ -29,10 +29,12 @@ struct AdversarialDetectionTests {
 
         #expect(s.unlabeled == 0 && s.unseen == 0)
         #expect(s.legit.calls > 15_000)
-        #expect(s.interceptRate >= 0.97, "\(s.fraud.blocked)/\(s.fraud.calls)")
+        // Floors below what seeds no test uses measure (96.8-97.3% overall, every kind
+        // 90% or more; README): a regression, not a seed's luck, fails them.
+        #expect(s.interceptRate >= 0.95, "\(s.fraud.blocked)/\(s.fraud.calls)")
         for (name, g) in s.perScenario where name.hasSuffix("_rotating") || ["simbox_handset", "spoofed_domestic", "spoofed_origin", "targeted"].contains(name) {
             #expect(g.calls >= 50, "\(name) has too few calls to judge")
-            #expect(g.rate >= 0.90, "\(name): \(g.blocked)/\(g.calls)")
+            #expect(g.rate >= 0.85, "\(name): \(g.blocked)/\(g.calls)")
         }
         // 1 honest call in 10,000 at most: over ~18,000 calls, one.
         #expect(s.legit.blocked <= 1, "\(s.legit.blocked) of \(s.legit.calls) honest calls blocked")

@@ -18,7 +18,8 @@ import Wire
 /// - **cell and handset type (TAC)**: callers in one radio cell, with one TAC, that each
 ///   made `busy_calls` calls within the window. A SIM box puts many such SIMs in one
 ///   cell at once; handsets of one model in one cell rarely are busy together. Only the
-///   busy callers are judged by their cell (a TAC can be a popular phone's).
+///   busy callers are judged by their cell (a TAC can be a popular phone's), and only
+///   those with `member_calls` calls there are critical by it alone.
 /// Once an entity is critical, its calls stay critical for `hold`: the campaign, not
 /// only its current number, is stopped.
 public final class CampaignDetector: ConfigurableDetector {
@@ -32,6 +33,7 @@ public final class CampaignDetector: ConfigurableDetector {
         public var numbersPerIMEIWarning = 2.0, numbersPerIMEICritical = 3.0
         public var busyCalls = 2.0
         public var busyWarning = 4.0, busyCritical = 8.0
+        public var memberCalls = 6.0
         public var hold = 3600.0
         public init() {}
         public static var parameters: [Parameter<Config>] {
@@ -43,7 +45,8 @@ public final class CampaignDetector: ConfigurableDetector {
              Parameter("numbers_per_imei_warning", \.numbersPerIMEIWarning, 2...1e9),
              Parameter("numbers_per_imei_critical", \.numbersPerIMEICritical, 2...1e9),
              Parameter("busy_calls", \.busyCalls, 2...1e6), Parameter("busy_warning", \.busyWarning, 1...1e9),
-             Parameter("busy_critical", \.busyCritical, 1...1e9), Parameter("hold", \.hold, 0...(30 * 86_400), duration: true)]
+             Parameter("busy_critical", \.busyCritical, 1...1e9), Parameter("member_calls", \.memberCalls, 1...1e6),
+             Parameter("hold", \.hold, 0...(30 * 86_400), duration: true)]
         }
     }
 
@@ -131,8 +134,18 @@ public final class CampaignDetector: ConfigurableDetector {
             if isBusy { cells[g].members.add(f.callerKey) }
             let busy = cells[g].members.count
             // A cell is shared with honest handsets of the same model: only the busy callers
-            // in it are judged by it, never a handset making its first call there.
-            if isBusy { consider(Level.of(busy, warning: c.busyWarning, critical: c.busyCritical), busy, &cells, g) }
+            // in it are judged by it, never a handset making its first call there. And the
+            // cell says a SIM box is in it, not which busy caller is one of its SIMs: a
+            // caller is critical by the cell alone only once it has made `member_calls`
+            // calls there in the window; before that the cell's verdict on it is a warning
+            // that other evidence (its IMEI changing numbers, its outcomes) must confirm.
+            if isBusy {
+                let level = Level.of(busy, warning: c.busyWarning, critical: c.busyCritical)
+                if level == .critical { cells[g].criticalUntil = max(cells[g].criticalUntil, f.time + Nanoseconds(c.hold * 1e9)) }
+                let hot = cells[g].criticalUntil > f.time
+                let mine: Level = hot ? (Double(callersInCell[k].calls) >= c.memberCalls ? .critical : .warning) : level
+                if mine > worst.level || (mine == worst.level && busy > worst.value) { worst = Finding(mine, busy) }
+            }
         }
         return worst
     }
