@@ -37,6 +37,8 @@ public final class PolicyScreener: CallScreener {
     private var blockedDialogs: LRUTable<Bool>
     private var firstSetup: Nanoseconds = 0
     private let families: [Int]
+    /// Per-family scores of the call being screened (reused: no allocation per setup).
+    private var familyScore: [Double]
 
     public init(policy: ScreeningPolicy) {
         self.policy = policy
@@ -50,6 +52,7 @@ public final class PolicyScreener: CallScreener {
             names.append(d.family)
             return names.count - 1
         }
+        familyScore = Array(repeating: 0, count: names.count)
     }
 
     public func screen(_ call: CallSetup) -> ScreeningDecision {
@@ -89,7 +92,7 @@ public final class PolicyScreener: CallScreener {
         var verdict = Verdict.allow
         var reasons: [String] = []
         var score = 0.0
-        var familyScore = [Double](repeating: 0, count: families.count)
+        for i in familyScore.indices { familyScore[i] = 0 }
         var critical: String?
         var implicatesCaller = false   // a blocking finding that says the number itself is the fraudster's
         for (i, d) in policy.detectors.enumerated() {
