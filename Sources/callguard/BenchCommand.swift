@@ -1,7 +1,9 @@
 import ArgumentParser
 import Engine
+import Foundation
 import Harness
 import Rules
+import Simulator
 
 #if canImport(Glibc)
 import Glibc
@@ -42,8 +44,31 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("fail-below"), help: "Exit 1 unless every result holds these bounds, e.g. intercept=0.95,fpr=0.001.")
     var failBelow: String?
 
+    @Option(help: "With --seeds: a built-in scenario or scenario file to generate a labeled trace from, once per seed.")
+    var scenario: String?
+
+    @Option(help: "Seeds to generate --scenario with (e.g. 1,2,3); the report adds each rule set's mean and spread across them.")
+    var seeds: String?
+
+    @Option(help: "With --seeds: scale the scenario to about this many call setups.")
+    var calls: Int?
+
+    /// The parsed `--seeds`.
+    var seedList: [UInt64] { (seeds ?? "").split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) } }
+
     func validate() throws {
-        guard !traces.isEmpty else { throw ValidationError("at least one --trace is required") }
+        if let seeds {
+            guard scenario != nil else { throw ValidationError("--seeds needs --scenario (the scenario to generate)") }
+            let parts = seeds.split(separator: ",", omittingEmptySubsequences: false)
+            guard !parts.isEmpty, parts.count == seedList.count, parts.count <= 100 else {
+                throw ValidationError("--seeds: '\(seeds)' is not a list of up to 100 seeds like 1,2,3")
+            }
+            guard Set(seedList).count == seedList.count else { throw ValidationError("--seeds: a seed is listed twice") }
+        } else if scenario != nil || calls != nil {
+            throw ValidationError("--scenario and --calls go with --seeds")
+        }
+        if let calls, calls < 1 { throw ValidationError("--calls must be positive") }
+        guard !traces.isEmpty || seeds != nil else { throw ValidationError("at least one --trace (or --scenario with --seeds) is required") }
         guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeat must be 1...1000") }
         guard warmup >= 0, warmup <= 1000 else { throw ValidationError("--warmup must be 0...1000") }
     }
@@ -66,10 +91,39 @@ struct Bench: ParsableCommand {
         let output: OutputFile?
         do { output = try out.map { try OutputFile(path: $0) } } catch let e as OutputError { throw Failure(message: e.description) }
 
-        var runner = BenchRunner(plan: BenchPlan(rules: plans, traces: traces, repeats: repeats, warmups: warmup, sweep: parsedSweep))
+        // Traces generated per seed live in a directory of their own, removed at the end.
+        var groups: [SeedGroup] = []
+        var generatedDir: String?
+        defer { if let generatedDir { try? FileManager.default.removeItem(atPath: generatedDir) } }
+        if let scenario {
+            let parsed = try loadScenario(scenario)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callguard-seeds-\(UUID())").path
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+            } catch {
+                throw Failure(message: "\(dir): cannot make a directory for the generated traces")
+            }
+            generatedDir = dir
+            var paths: [String] = []
+            for seed in seedList {
+                let path = dir + "/\(parsed.name)-seed\(seed).pcap"
+                printError("callguard bench: generating \(parsed.name) with seed \(seed)")
+                do {
+                    _ = try Generator(scenario: parsed, seed: seed, targetCalls: calls).run(pcap: path, labels: dir + "/\(parsed.name)-seed\(seed).labels.csv")
+                } catch {
+                    throw Failure(message: "\(scenario): \(error.description)")
+                }
+                paths.append(path)
+            }
+            groups.append(SeedGroup(scenario: parsed.name, seeds: seedList, traces: paths))
+        }
+
+        var runner = BenchRunner(plan: BenchPlan(rules: plans, traces: traces + groups.flatMap(\.traces), repeats: repeats,
+                                                 warmups: warmup, sweep: parsedSweep))
         runner.progress = { printError("callguard bench: \($0)") }
-        let report: BenchReport
+        var report: BenchReport
         do { report = try runner.run() } catch { throw Failure(message: error.description) }
+        report.seedGroups = groups
 
         let text: String
         switch format {

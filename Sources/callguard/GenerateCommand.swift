@@ -53,18 +53,7 @@ struct Generate: ParsableCommand {
             return
         }
         let name = scenario!, out = out!
-        let parsed: Scenario
-        do {
-            if let yaml = BuiltinScenarios.named(name) {
-                parsed = try ScenarioFile.parse(yaml, path: name)
-            } else if access(name, F_OK) != 0 {
-                throw Failure(message: "\(name): neither a built-in scenario (\(BuiltinScenarios.all.map(\.name).joined(separator: ", "))) nor a file")
-            } else {
-                parsed = try ScenarioFile.parse(try readText(name), path: name)
-            }
-        } catch let e as ScenarioError {
-            throw Failure(message: e.description)
-        }
+        let parsed = try loadScenario(name)
         let labels = String(out.dropLast(".pcap".count)) + ".labels.csv"
         let generator = Generator(scenario: parsed, seed: seed, targetCalls: calls)
         let t0 = MonotonicClock.now()
@@ -78,5 +67,18 @@ struct Generate: ParsableCommand {
         print("\(out): \(summary.packets) packets, \(summary.bytes) bytes; \(labels): \(summary.calls) calls, \(summary.fraudCalls) fraud")
         for (s, n) in summary.callsByScenario.sorted(by: { $0.key < $1.key }) { print("  \(s): \(n)") }
         print("generated in \((seconds * 100).rounded() / 100) s; at most \(summary.peakOpenCalls) calls open at once")
+    }
+}
+
+/// A built-in scenario by name, or a scenario file; fails with one line naming it.
+func loadScenario(_ name: String) throws -> Scenario {
+    do {
+        if let yaml = BuiltinScenarios.named(name) { return try ScenarioFile.parse(yaml, path: name) }
+        guard access(name, F_OK) == 0 else {
+            throw Failure(message: "\(name): neither a built-in scenario (\(BuiltinScenarios.all.map(\.name).joined(separator: ", "))) nor a file")
+        }
+        return try ScenarioFile.parse(try readText(name), path: name)
+    } catch let e as ScenarioError {
+        throw Failure(message: e.description)
     }
 }

@@ -20,6 +20,36 @@ struct BenchCommandTests {
         #expect(html.status == 0 && html.stdout.contains("<svg id=\"sweep-curve\""))
     }
 
+    /// `--seeds`: the scenario generated once per seed, each trace scored, and per rule set
+    /// the mean and spread across seeds plus the pooled calls with their intervals.
+    @Test func severalSeedsOfAGeneratedScenario() throws {
+        let r = try CLI.run(["bench", "--scenario", "smoke", "--seeds", "3,4", "--calls", "400", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.count == 2 && results.allSatisfy { ($0["trace"] as? String ?? "").contains("smoke-seed") })
+        let seeds = try #require((json["seeds"] as? [[String: Any]])?.first)
+        #expect(seeds["seeds"] as? [Int] == [3, 4] && seeds["scenario"] as? String == "smoke")
+        let pooled = try #require(seeds["pooled"] as? [String: Any])
+        #expect(pooled["fraud_calls"] as? Int == results.reduce(0) { $0 + ($1["fraud_calls"] as? Int ?? 0) })
+        #expect(pooled["legit_calls"] as? Int == results.reduce(0) { $0 + ($1["legit_calls"] as? Int ?? 0) })
+        let rates = results.compactMap { $0["intercept_rate"] as? Double }
+        let spread = try #require(seeds["intercept_rate"] as? [String: Double])
+        #expect(spread["min"] == rates.min() && spread["max"] == rates.max())
+        #expect(abs((spread["mean"] ?? 0) - rates.reduce(0, +) / 2) < 1e-5)
+        // The generated traces do not outlive the run.
+        for t in results.compactMap({ $0["trace"] as? String }) { #expect(!FileManager.default.fileExists(atPath: t)) }
+
+        let text = try CLI.run(["bench", "--scenario", "smoke", "--seeds", "3", "--calls", "200"])
+        #expect(text.status == 0 && text.stdout.contains("default on smoke, seeds 3\n  intercept mean (min–max)"))
+        let noScenario = try CLI.run(["bench", "--seeds", "1,2"])
+        #expect(noScenario.status == 2 && noScenario.stderr.contains("--seeds needs --scenario"))
+        let badSeeds = try CLI.run(["bench", "--scenario", "smoke", "--seeds", "1,x"])
+        #expect(badSeeds.status == 2 && badSeeds.stderr.contains("'1,x' is not a list"))
+        let badScenario = try CLI.run(["bench", "--scenario", "nowhere", "--seeds", "1"])
+        #expect(badScenario.status == 2 && badScenario.stderr.hasPrefix("callguard: nowhere: neither a built-in scenario"))
+    }
+
     @Test func failBelowExitCodes() throws {
         let pass = try CLI.run(["bench", "--trace", "traces/smoke.pcap", "--fail-below", "intercept=0.95,fpr=0.001"])
         #expect(pass.status == 0, "\(pass.stderr)")

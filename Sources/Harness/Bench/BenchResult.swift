@@ -70,4 +70,6 @@ public struct BenchReport: Sendable {
     public var sweeps: [SweepResult]
     public var repeats: Int
     public var warmups: Int
+    /// Traces generated per seed (`bench --seeds`), summarised across their seeds.
+    public var seedGroups: [SeedGroup] = []
 }

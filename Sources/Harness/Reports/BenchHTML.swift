@@ -8,6 +8,8 @@ public enum BenchHTML {
         body += table(id: "summary", BenchTables.summaryHeader, BenchTables.summaryRows(report))
         let sc = BenchTables.scenarioTable(report)
         if !sc.rows.isEmpty { body += "<h2>Blocked by scenario</h2>" + table(id: "scenarios", sc.header, sc.rows) }
+        let seeds = BenchTables.seedRows(report)
+        if !seeds.isEmpty { body += "<h2>Across seeds</h2>" + table(id: "seeds", BenchTables.seedHeader, seeds) }
         body += "<h2>Per-packet latency</h2>" + latencyCDF(report)
         if !report.sweeps.isEmpty {
             body += "<h2>Threshold sweep</h2>" + sweepChart(report.sweeps)

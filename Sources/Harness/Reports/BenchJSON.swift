@@ -18,6 +18,9 @@
 ///                   "setup_packet_latency_ns": {...}, "other_packet_latency_ns": {...},
 ///                   "peak_memory_bytes",
 ///                   "timeline": {"start_ns", "slice_ns", "blocked": [..], "let_through": [..]}}],
+///      "seeds": [{"rules", "scenario", "seeds": [..], "intercept_rate": {"mean", "min", "max"},
+///                 "false_positive_rate": {...}, "pooled": {"fraud_calls", "fraud_blocked", "legit_calls",
+///                 "legit_blocked", "intercept_interval", "false_positive_interval"}}] (bench --seeds),
 ///      "sweeps": [{"rules", "trace", "parameter",
 ///                  "points": [{"value", "intercept_rate", "false_positive_rate", "flagged"}]}]}
 ///
@@ -32,6 +35,7 @@ public enum BenchJSON {
             ("repeats", .int(report.repeats)),
             ("warmups", .int(report.warmups)),
             ("results", .array(report.results.map(result))),
+            ("seeds", .array(SeedSummary.of(report).map(seedSummary))),
             ("sweeps", .array(report.sweeps.map { s in
                 .object([
                     ("rules", .string(s.rules)), ("trace", .string(s.trace)), ("parameter", .string(s.parameter)),
@@ -41,6 +45,23 @@ public enum BenchJSON {
                     })),
                 ])
             })),
+        ])
+    }
+
+    static func seedSummary(_ s: SeedSummary) -> JSONValue {
+        func spread(_ x: SeedSummary.Spread) -> JSONValue {
+            .object([("mean", .double(roundedTo(x.mean, 6))), ("min", .double(roundedTo(x.min, 6))), ("max", .double(roundedTo(x.max, 6)))])
+        }
+        func interval(_ g: Score.Group) -> JSONValue {
+            let i = g.interval
+            return .array([.double(roundedTo(i.low, 6)), .double(roundedTo(i.high, 6))])
+        }
+        return .object([
+            ("rules", .string(s.rules)), ("scenario", .string(s.scenario)), ("seeds", .array(s.seeds.map { .int(Int($0)) })),
+            ("intercept_rate", spread(s.intercept)), ("false_positive_rate", spread(s.falsePositive)),
+            ("pooled", .object([("fraud_calls", .int(s.fraud.calls)), ("fraud_blocked", .int(s.fraud.blocked)),
+                                ("legit_calls", .int(s.legit.calls)), ("legit_blocked", .int(s.legit.blocked)),
+                                ("intercept_interval", interval(s.fraud)), ("false_positive_interval", interval(s.legit))])),
         ])
     }
 

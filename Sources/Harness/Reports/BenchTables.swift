@@ -45,6 +45,20 @@ enum BenchTables {
         return (header, rows)
     }
 
+    static let seedHeader = ["rules", "scenario", "seeds", "intercept mean (min–max)", "pooled intercept [95% CI]",
+                             "false pos. mean (min–max)", "pooled false pos. [95% CI]"]
+
+    static func seedRows(_ report: BenchReport) -> [[String]] {
+        SeedSummary.of(report).map { s in
+            let fi = s.fraud.interval, li = s.legit.interval
+            return [s.rules, s.scenario, s.seeds.map(String.init).joined(separator: ","),
+                    "\(percent(s.intercept.mean)) (\(percent(s.intercept.min))–\(percent(s.intercept.max)))",
+                    "\(percent(s.fraud.rate)) [\(percent(fi.low))–\(percent(fi.high))] (\(s.fraud.blocked)/\(s.fraud.calls))",
+                    "\(percent(s.falsePositive.mean, 3)) (\(percent(s.falsePositive.min, 3))–\(percent(s.falsePositive.max, 3)))",
+                    "\(percent(s.legit.rate, 3)) [\(percent(li.low, 3))–\(percent(li.high, 3))] (\(s.legit.blocked)/\(s.legit.calls))"]
+        }
+    }
+
     static func sweepRows(_ s: SweepResult) -> [[String]] {
         s.points.map { [trim($0.value), percent($0.interceptRate), percent($0.falsePositiveRate, 2), "\($0.flagged)"] }
     }

@@ -8,6 +8,8 @@ public enum BenchText {
         if !sc.rows.isEmpty {
             out += "\n### Blocked by scenario\n\n" + table(sc.header, sc.rows)
         }
+        let seeds = BenchTables.seedRows(report)
+        if !seeds.isEmpty { out += "\n### Across seeds\n\n" + table(BenchTables.seedHeader, seeds) }
         for s in report.sweeps {
             out += "\n### Sweep of `\(s.parameter)`: \(s.rules) on \(BenchTables.shortName(s.trace))\n\n"
             out += table([s.parameter, "intercept", "false pos.", "flagged"], BenchTables.sweepRows(s))
@@ -25,6 +27,12 @@ public enum BenchText {
             if let s = r.score {
                 let per = s.perScenario.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.blocked)/\($0.value.calls)" }
                 out += "  " + "blocked by scenario".padding(toLength: 34, withPad: " ", startingAt: 0) + per.joined(separator: " ") + "\n"
+            }
+        }
+        for row in BenchTables.seedRows(report) {
+            out += "\(row[0]) on \(row[1]), seeds \(row[2])\n"
+            for (h, v) in zip(BenchTables.seedHeader.dropFirst(3), row.dropFirst(3)) {
+                out += "  " + h.padding(toLength: 34, withPad: " ", startingAt: 0) + v + "\n"
             }
         }
         for s in report.sweeps {
