@@ -141,7 +141,10 @@ public enum DefaultRuleSet {
           business: {asr_warning: 0, asr_critical: 0, acd_warning: 0, acd_critical: 0}
           enterprise: {asr_warning: 0, asr_critical: 0, acd_warning: 0, acd_critical: 0}
 
-    combine: {mode: score, flag_at: 1, block_at: 2}
+    # A critical finding of weight 2 blocks alone; weaker findings add up across families
+    # (each family counts once), but warnings alone only ever flag: a courier with many
+    # callees and overlapping calls in a busy cell is still one honest person.
+    combine: {mode: score, flag_at: 1, block_at: 2, block_needs_critical: true}
 
     actions:
       auto_block: {ttl: 1h}

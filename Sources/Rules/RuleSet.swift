@@ -23,6 +23,8 @@ public struct RuleSet: Sendable {
     public var blockedCalls: BlockedCalls
     /// Seconds of warm-up (learn, do not act), set by `replay --warmup`.
     public var warmupSeconds = 0.0
+    /// Score mode: warnings alone never block (`combine.block_needs_critical`).
+    public var blockNeedsCritical = false
     /// Builds the detectors (fresh state each time).
     var makeDetectors: @Sendable () -> [PolicyDetector]
 
@@ -33,6 +35,7 @@ public struct RuleSet: Sendable {
         p.rails = rails
         p.blockedCalls = blockedCalls
         p.warmupSeconds = warmupSeconds
+        p.blockNeedsCritical = blockNeedsCritical
         return p
     }
 

@@ -158,6 +158,7 @@ public enum RuleSetFile {
         }
 
         var combination = Combination.actions
+        var blockNeedsCritical = false
         if let c = try r.fields("combine", optional: true) {
             switch try c.string("mode") {
             case "actions": break
@@ -165,6 +166,7 @@ public enum RuleSetFile {
                 let flagAt = try c.double("flag_at", range: 0...1e6)
                 let blockAt = try c.double("block_at", range: flagAt...1e6)
                 combination = .score(flagAt: flagAt, blockAt: blockAt)
+                blockNeedsCritical = try c.bool("block_needs_critical", default: false)
             case let m: throw c.error("mode", "'\(m)' is not one of actions, score")
             }
             try c.finish()
@@ -208,11 +210,13 @@ public enum RuleSetFile {
                                       family: f.family)
             }
         }
-        return RuleSet(name: name, description: description, path: path, blocklists: blocklists, allowlists: allowlists,
+        var ruleSet = RuleSet(name: name, description: description, path: path, blocklists: blocklists, allowlists: allowlists,
                        trunks: TrunkTable(trunkRanges), profiles: ProfileSelector(profiles: profiles, utcOffsetHours: utcOffset),
                        fingerprints: fingerprints, combination: combination, autoBlock: autoBlock, warnings: warnings,
                        rails: SafetyRails(protectedCallees: emergency, neverAutoBlock: NumberRanges(service.prefixes + emergency.prefixes)),
                        blockedCalls: blockedCalls, makeDetectors: makeDetectors)
+        ruleSet.blockNeedsCritical = blockNeedsCritical
+        return ruleSet
     }
 
     private static func ranges(_ f: ConfigFields, _ key: String, default d: [String]) throws(ConfigError) -> NumberRanges {

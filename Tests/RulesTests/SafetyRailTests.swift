@@ -80,6 +80,25 @@ struct SafetyRailTests {
         #expect(run.screener.autoBlocked == 0)
     }
 
+    /// Weak signals that agree flag a call; with `block_needs_critical` they never block
+    /// it: two warnings from two families reach `block_at`, and still only flag.
+    @Test func warningsAloneOnlyFlag() throws {
+        func run(_ needsCritical: Bool) throws -> [Verdict] {
+            let yaml = """
+            name: warnings
+            detectors:
+              call_rate: {weight: 2, family: volume, per_minute_warning: 2, per_minute_critical: 100, per_hour_warning: 1000, per_hour_critical: 2000}
+              fan_out: {weight: 2, family: reach, window: 10m, warning: 2, critical: 100}
+            combine: {mode: score, flag_at: 1, block_at: 2, block_needs_critical: \(needsCritical)}
+            """
+            var t = CraftedTrace()
+            for i in 0..<3 { t.add(.init(at: Double(i) * 5, caller: "+8613911116666", callee: "+861380000\(1000 + i * 77)")) }
+            return try t.replay(try RuleSetFile.parse(yaml, path: "warnings.yaml")).verdicts
+        }
+        #expect(try run(false) == [.allow, .block, .block], "1 + 1 reaches block_at")
+        #expect(try run(true) == [.allow, .flag, .flag])
+    }
+
     /// Calls that end without a final message (time-outs) reach the detectors: a caller
     /// whose earlier calls timed out is not counted as still on them.
     @Test func timedOutCallsReachTheDetectors() throws {

@@ -94,12 +94,16 @@ public final class PolicyScreener: CallScreener {
         var score = 0.0
         for i in familyScore.indices { familyScore[i] = 0 }
         var critical: String?
+        var anyCritical = false
         var implicatesCaller = false   // a blocking finding that says the number itself is the fraudster's
         for (i, d) in policy.detectors.enumerated() {
             let f = d.detector.screen(facts)
             findings[i][Int(f.level.rawValue)] += 1
             guard f.level != .none else { continue }
-            if f.level == .critical && critical == nil && d.autoBlocks { critical = d.detector.id }
+            if f.level == .critical {
+                anyCritical = true
+                if critical == nil && d.autoBlocks { critical = d.detector.id }
+            }
             switch policy.combination {
             case .actions:
                 let action = f.level == .critical ? d.onCritical : d.onWarning
@@ -122,6 +126,9 @@ public final class PolicyScreener: CallScreener {
         if case .score(let flagAt, let blockAt) = policy.combination {
             score = familyScore.reduce(0, +)
             verdict = score >= blockAt ? .block : score >= flagAt ? .flag : .allow
+            // Weak signals that agree are worth a look, not a block: a courier has many
+            // callees, overlapping calls and a busy cell, and is still one honest person.
+            if verdict == .block && policy.blockNeedsCritical && !anyCritical { verdict = .flag }
             if verdict == .allow { reasons.removeAll() }
         }
         guard !warmup else { return ScreeningDecision(verdict: verdict, reasons: reasons, score: score) }

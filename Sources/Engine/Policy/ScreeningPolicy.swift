@@ -100,6 +100,9 @@ public struct ScreeningPolicy {
     public var warnings: WarningPolicy?
     public var rails = SafetyRails()
     public var blockedCalls = BlockedCalls.reject
+    /// Score mode: a block needs at least one critical finding; warnings alone, however
+    /// many agree, only flag (`combine: {block_needs_critical: true}`).
+    public var blockNeedsCritical = false
     /// Seconds of trace time, from the first call setup, in which detectors learn but
     /// every verdict is `allow` (the would-be reasons are kept, marked `warmup`).
     public var warmupSeconds = 0.0
