@@ -1,0 +1,105 @@
+import Calls
+import Detectors
+import Numbering
+import Testing
+import Wire
+
+/// The campaign entities, each at its thresholds, and the calls-up-at-once count.
+@Suite("Campaign entities and concurrent calls")
+struct CampaignDetectorTests {
+    static func detector(_ change: (inout CampaignDetector.Config) -> Void = { _ in }) -> CampaignDetector {
+        var c = CampaignDetector.Config()
+        c.callersWarning = 3; c.callersCritical = 5; c.window = 600; c.hold = 3600
+        change(&c)
+        return CampaignDetector(configs: [c], capacity: 256)
+    }
+
+    /// A flood presenting a new number of its block on every call is one entity per
+    /// source address and block; the same numbers through another source, or on the
+    /// operator's access network, are not added to it.
+    @Test func rotatingCallerIDsAddUpPerBlockAndSource() {
+        let d = Self.detector()
+        let rotating = ["+8613512340017", "+8613512344471", "+8613512340993", "+8613512348120", "+8613512345555"]
+        let levels = rotating.enumerated().map { i, n in
+            d.screen(facts(n, callee(i), at: t0 + Nanoseconds(i) * second, role: .domestic, source: "203.0.113.60")).level
+        }
+        #expect(levels == [.none, .none, .warning, .warning, .critical])
+        // Critical holds for the entity: the block's next number is blocked at its first call.
+        #expect(d.screen(facts("+8613512341111", callee(9), at: t0 + 900 * second, role: .domestic, source: "203.0.113.60")).level == .critical)
+        // Another source, or subscribers on the access network, are other people.
+        #expect(d.screen(facts("+8613512342222", callee(10), at: t0 + 6 * second, role: .domestic, source: "203.0.113.61")).level == .none)
+        let access = Self.detector()
+        let onAccess = rotating.enumerated().map { i, n in access.screen(facts(n, callee(i), at: t0 + Nanoseconds(i) * second, role: .access)).level }
+        #expect(onAccess.allSatisfy { $0 == .none })
+    }
+
+    /// Brief rings the caller cancels count once per callee against the block's entity.
+    @Test func oneRingCancelsCountDistinctCallees() {
+        let d = Self.detector { $0.oneRingsWarning = 2; $0.oneRingsCritical = 3; $0.ringMax = 5 }
+        func ring(_ caller: String, _ callee: String, at s: Nanoseconds, rang: Nanoseconds) {
+            _ = d.screen(facts(caller, callee, at: t0 + s * second, role: .international, source: "203.0.113.50"))
+            var r = ended(caller, callee, .cancelled, setup: t0 + s * second, ring: t0 + s * second, end: t0 + (s + rang) * second)
+            r.source = IPAddress(ipv4: "203.0.113.50")!
+            d.ended(r)
+        }
+        ring("+21650001111", callee(1), at: 0, rang: 3)
+        ring("+21650002222", callee(1), at: 10, rang: 3)   // the same callee again: still one
+        ring("+21650003333", callee(2), at: 20, rang: 30)  // rang long: a person gave up, not Wangiri
+        #expect(d.screen(facts("+21650004444", callee(3), at: t0 + 30 * second, role: .international, source: "203.0.113.50")).level == .warning,
+                "4 numbers of the block (warning at 3) and 1 one-ring so far")
+        ring("+21650005555", callee(4), at: 40, rang: 2)
+        ring("+21650006666", callee(5), at: 50, rang: 2)
+        #expect(d.screen(facts("+21650007777", callee(6), at: t0 + 60 * second, role: .international, source: "203.0.113.50")).level == .critical)
+    }
+
+    /// A SIM-box module rotating SIMs shows several numbers on one IMEI; a dual-SIM
+    /// handset shows two.
+    @Test func numbersPerIMEI() {
+        let d = Self.detector { $0.numbersPerIMEIWarning = 2; $0.numbersPerIMEICritical = 3 }
+        func call(_ n: String, _ i: Int) -> Level {
+            var f = facts(n, callee(i), at: t0 + Nanoseconds(i) * 60 * second, role: .access)
+            f.imei = 0x3533_2811_0000_0001
+            return d.screen(f).level
+        }
+        #expect([call("+8613800000001", 0), call("+8613800000001", 1), call("+8613800000002", 2), call("+8613800000003", 3)]
+                == [.none, .none, .warning, .critical])
+    }
+
+    /// Many busy callers with one TAC in one cell make the cell hot; a busy caller there is
+    /// flagged by the cell, and critical by it alone only after `member_calls` calls; a
+    /// handset making its first call there is not judged by it at all.
+    @Test func busyCallersInOneCellAndTAC() {
+        let d = Self.detector { $0.busyCalls = 2; $0.busyWarning = 3; $0.busyCritical = 4; $0.memberCalls = 4 }
+        let cell: UInt64 = 0xCE11, tac: UInt32 = 86_217_004
+        func call(_ n: String, _ i: Int, at s: Nanoseconds) -> Level {
+            d.screen(facts(n, callee(i), at: t0 + s * second, role: .access, cell: cell, tac: tac)).level
+        }
+        var last: [Level] = []
+        for k in 0..<4 {
+            let n = "+861380000010\(k)"
+            _ = call(n, 2 * k, at: Nanoseconds(10 * k))
+            last.append(call(n, 2 * k + 1, at: Nanoseconds(10 * k + 5)))
+        }
+        #expect(last == [.none, .none, .warning, .warning], "the fourth busy caller makes the cell critical; its busy callers are flagged")
+        #expect(call("+8613800009999", 50, at: 60) == .none, "a first call in a hot cell is not judged by it")
+        #expect(call("+8613800009999", 51, at: 70) == .warning, "busy in a hot cell: flagged, not blocked")
+        _ = call("+8613800009999", 52, at: 80)
+        #expect(call("+8613800009999", 53, at: 90) == .critical, "member_calls calls in the hot cell")
+        // Another TAC in the same cell is another group.
+        #expect(d.screen(facts("+8613800008888", callee(60), at: t0 + 95 * second, role: .access, cell: cell, tac: 35_332_811)).level == .none)
+    }
+
+    @Test func concurrentCallsEndWithTheirCalls() {
+        var c = ConcurrentCallsDetector.Config()
+        c.warning = 2; c.critical = 3
+        let d = ConcurrentCallsDetector(configs: [c], capacity: 16)
+        let caller = "+8613900007777"
+        #expect(d.screen(facts(caller, callee(0), at: t0)).level == .none)
+        #expect(d.screen(facts(caller, callee(1), at: t0 + second)).level == .warning)
+        d.ended(ended(caller, callee(0), .timedOut, setup: t0, end: t0 + 2 * second))
+        d.ended(ended(caller, callee(1), .rejected, setup: t0 + second, end: t0 + 2 * second))
+        #expect(d.screen(facts(caller, callee(2), at: t0 + 3 * second)).level == .none, "time-outs and rejections end calls too")
+        #expect(d.screen(facts(caller, callee(3), at: t0 + 4 * second)).level == .warning)
+        #expect(d.screen(facts(caller, callee(4), at: t0 + 5 * second)).level == .critical)
+    }
+}
