@@ -4,10 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Whole-file reads of the text inputs beside a trace (lists, updates, labels, rule
-/// sets, scenarios), with a one-line reason naming the file when they fail.
+/// Whole-file reads of the inputs beside a trace (lists, updates, labels, rule sets,
+/// scenarios, state files), with a one-line reason naming the file when they fail.
 public enum InputFile {
-    public static func readText(_ path: String) throws(InputError) -> String {
+    public static func readBytes(_ path: String) throws(InputError) -> [UInt8] {
         guard let f = fopen(path, "r") else { throw InputError(path: path, problem: "cannot read (\(String(cString: strerror(errno))))") }
         defer { fclose(f) }
         var bytes: [UInt8] = []
@@ -18,7 +18,11 @@ public enum InputFile {
             if n < chunk.count { break }
         }
         if ferror(f) != 0 { throw InputError(path: path, problem: "read error") }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw InputError(path: path, problem: "not UTF-8 text") }
+        return bytes
+    }
+
+    public static func readText(_ path: String) throws(InputError) -> String {
+        guard let text = String(validating: try readBytes(path), as: UTF8.self) else { throw InputError(path: path, problem: "not UTF-8 text") }
         return text
     }
 }

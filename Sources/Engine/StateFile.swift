@@ -35,12 +35,14 @@ public enum StateFile {
         w.bool(screener != nil)
         screener?.save(&w)
         w.tag("auto-blocks")
-        var autos: [NumberMatch] = []
-        list?.forEachEntry { if $0.kind == .auto && $0.side == .block { autos.append($0) } }
+        var autos: [(NumberMatch, String)] = []
+        if let list {
+            list.forEachEntry { if $0.kind == .auto && $0.side == .block { autos.append(($0, list.sourceName($0.sourceID))) } }
+        }
         w.int(autos.count)
-        for a in autos {
+        for (a, source) in autos {
             w.u64(a.entry.value); w.u8(a.entry.digitCount); w.bool(a.isPrefix)
-            w.string(list!.sourceName(a.sourceID))
+            w.string(source)
             w.u64(a.expiresAtMilliseconds)
         }
         var bytes = w.bytes
@@ -55,12 +57,10 @@ public enum StateFile {
         }
         var stored: UInt64 = 0
         for (i, b) in bytes[(bytes.count - 8)...].enumerated() { stored |= UInt64(b) << (8 * UInt64(i)) }
-        var r = StateReader(bytes, offset: magic.count)
+        var r = StateReader(Array(bytes.dropLast(8)), offset: magic.count)
         let v = try r.u32()
         guard v == version else { throw StateError("state format version \(v); this callguard reads version \(version)") }
-        guard checksum(bytes[0..<(bytes.count - 8)]) == stored else { throw StateError("damaged (checksum mismatch)") }
-        let payload = StateReader(Array(bytes[0..<(bytes.count - 8)]), offset: r.offset)
-        r = payload
+        guard checksum(bytes.dropLast(8)) == stored else { throw StateError("damaged (checksum mismatch)") }
         try tracker.load(&r)
         let hasPolicy = try r.bool()
         guard hasPolicy == (screener != nil) else {
@@ -100,17 +100,7 @@ public enum StateFile {
     }
 
     public static func read(_ path: String) throws(StateError) -> [UInt8] {
-        guard let f = fopen(path, "rb") else { throw StateError("\(path): cannot read (\(String(cString: strerror(errno))))") }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-            if n < chunk.count { break }
-        }
-        guard ferror(f) == 0 else { throw StateError("\(path): read error") }
-        return bytes
+        do { return try InputFile.readBytes(path) } catch { throw StateError(error.description) }
     }
 
     static func checksum(_ b: ArraySlice<UInt8>) -> UInt64 {
