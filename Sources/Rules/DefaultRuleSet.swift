@@ -84,10 +84,16 @@ public enum DefaultRuleSet {
         busy_calls: 2
         busy_warning: 4
         busy_critical: 8
-        member_calls: 6
+        busy_share: 0.5
+        member_calls: 8
+        group_asr_max: 0.35
+        group_min_ended: 16
+        cell_asr_margin: 0.1
+        group_repeat_max: 0.05
         hold: 1h
         profiles:
-          business: {callers_warning: 1000, callers_critical: 5000}
+          # A contact centre's dialler abandons rings to many people by design.
+          business: {callers_warning: 1000, callers_critical: 5000, one_rings_warning: 1000, one_rings_critical: 5000}
       new_number_burst:
         weight: 1.5
         family: volume

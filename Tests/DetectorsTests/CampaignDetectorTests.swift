@@ -65,6 +65,27 @@ struct CampaignDetectorTests {
                 == [.none, .none, .warning, .critical])
     }
 
+    /// A held IMEI blocks its numbers in the cell where it was found, not a clone's owner
+    /// elsewhere.
+    @Test func aHeldIMEIBlocksNewNumbersInItsCell() {
+        let d = Self.detector { $0.numbersPerIMEIWarning = 2; $0.numbersPerIMEICritical = 3; $0.imeiWindow = 3600 }
+        let cell: UInt64 = 0xCE11, elsewhere: UInt64 = 0xCE22
+        var minute: Nanoseconds = 0
+        func call(_ n: String, in c: UInt64 = cell) -> Level {
+            minute += 1
+            var f = facts(n, callee(Int(minute)), at: t0 + minute * 60 * second, role: .access, cell: c, tac: 86_217_004)
+            f.imei = 0x8621_7004_0000_0001
+            return d.screen(f).level
+        }
+        #expect(call("+8613800000001") == .none, "the IMEI's first owner")
+        #expect(call("+8613800000002") == .warning, "two numbers: a dual-SIM handset, or a clone")
+        #expect(call("+8613800000003") == .critical, "a third number: a module rotating SIMs")
+        #expect(call("+8613800000004") == .critical, "the next new number in its cell")
+        #expect(call("+8613800000001") == .critical, "its first number too: a module's first SIM")
+        #expect(call("+8613800000002") == .critical, "its other numbers in the cell it was found in")
+        #expect(call("+8613800000005", in: elsewhere) == .warning, "a clone's owner in another cell")
+    }
+
     /// Many busy callers with one TAC in one cell make the cell hot; a busy caller there is
     /// flagged by the cell, and critical by it alone only after `member_calls` calls; a
     /// handset making its first call there is not judged by it at all.
@@ -87,6 +108,69 @@ struct CampaignDetectorTests {
         #expect(call("+8613800009999", 53, at: 90) == .critical, "member_calls calls in the hot cell")
         // Another TAC in the same cell is another group.
         #expect(d.screen(facts("+8613800008888", callee(60), at: t0 + 95 * second, role: .access, cell: cell, tac: 35_332_811)).level == .none)
+    }
+
+    /// A hot group whose busy callers answer few calls while the rest of the cell answers
+    /// its own is confirmed as a SIM box: its busy callers are critical from their second
+    /// call. In a congested cell, where nobody's calls are answered, the same low answer
+    /// ratio confirms nothing; nor does a group that answers like everybody else.
+    @Test(arguments: [(groupAnswers: false, othersAnswer: true, confirmed: true),
+                      (groupAnswers: false, othersAnswer: false, confirmed: false),
+                      (groupAnswers: true, othersAnswer: true, confirmed: false)])
+    func lowAnswerRatioConfirmsAHotGroup(groupAnswers: Bool, othersAnswer: Bool, confirmed: Bool) {
+        let d = Self.detector {
+            $0.busyCalls = 2; $0.busyWarning = 3; $0.busyCritical = 4; $0.memberCalls = 6
+            $0.groupASRMax = 0.35; $0.groupMinEnded = 4; $0.cellASRMargin = 0.1
+        }
+        let cell: UInt64 = 0xCE11, box: UInt32 = 86_217_004, phone: UInt32 = 35_332_811
+        var next = 0
+        func call(_ n: String, at s: Nanoseconds, tac: UInt32, outcome: CallOutcome?) -> Level {
+            next += 1
+            let to = callee(next)
+            let level = d.screen(facts(n, to, at: t0 + s * second, role: .access, cell: cell, tac: tac)).level
+            if let outcome { d.ended(ended(n, to, outcome, setup: t0 + s * second, end: t0 + (s + 2) * second)) }
+            return level
+        }
+        // The rest of the cell: six handsets of another model, one call each.
+        for k in 0..<6 { _ = call("+861390000020\(k)", at: Nanoseconds(k), tac: phone, outcome: othersAnswer ? .answered : .rejected) }
+        // Four SIMs of one TAC, two calls each: the group turns hot on the fourth.
+        for k in 0..<4 {
+            let n = "+861380000010\(k)"
+            for j in 0..<2 {
+                let outcome: CallOutcome = groupAnswers || (k == 0 && j == 0) ? .answered : .cancelled
+                _ = call(n, at: Nanoseconds(10 + 10 * k + 5 * j), tac: box, outcome: outcome)
+            }
+        }
+        _ = call("+8613800009999", at: 60, tac: box, outcome: .cancelled)
+        #expect(call("+8613800009999", at: 70, tac: box, outcome: nil) == (confirmed ? .critical : .warning))
+    }
+
+    /// In a dense cell of a popular phone, several busy callers among many are people:
+    /// the group counts only while its busy callers are `busy_share` of its callers.
+    @Test func busyCallersAmongManyAreNotAGroup() {
+        let d = Self.detector { $0.busyCalls = 2; $0.busyWarning = 3; $0.busyCritical = 4; $0.busyShare = 0.5 }
+        let cell: UInt64 = 0xCE11, tac: UInt32 = 35_332_811
+        var next = 0
+        func call(_ n: String, at s: Nanoseconds) -> Level {
+            next += 1
+            return d.screen(facts(n, callee(next), at: t0 + s * second, role: .access, cell: cell, tac: tac)).level
+        }
+        for k in 0..<10 { _ = call("+861390000030\(k)", at: Nanoseconds(k)) }
+        var levels: [Level] = []
+        for k in 0..<5 {
+            let n = "+861380000010\(k)"
+            _ = call(n, at: Nanoseconds(20 + 10 * k))
+            levels.append(call(n, at: Nanoseconds(25 + 10 * k)))
+        }
+        #expect(levels.allSatisfy { $0 == .none }, "5 busy of 15 callers: \(levels)")
+        // The same five busy callers alone in another cell are a group.
+        let alone = Self.detector { $0.busyCalls = 2; $0.busyWarning = 3; $0.busyCritical = 4; $0.busyShare = 0.5 }
+        let last = (0..<5).map { k -> Level in
+            let n = "+861380000010\(k)"
+            _ = alone.screen(facts(n, callee(100 + 2 * k), at: t0 + Nanoseconds(20 + 10 * k) * second, role: .access, cell: cell, tac: tac))
+            return alone.screen(facts(n, callee(101 + 2 * k), at: t0 + Nanoseconds(25 + 10 * k) * second, role: .access, cell: cell, tac: tac)).level
+        }
+        #expect(last == [.none, .none, .warning, .warning, .warning])
     }
 
     @Test func concurrentCallsEndWithTheirCalls() {

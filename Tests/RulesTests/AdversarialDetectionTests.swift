@@ -29,9 +29,11 @@ struct AdversarialDetectionTests {
 
         #expect(s.unlabeled == 0 && s.unseen == 0)
         #expect(s.legit.calls > 15_000)
-        // Floors below what seeds no test uses measure (96.8-97.3% overall, every kind
-        // 90% or more; README): a regression, not a seed's luck, fails them.
-        #expect(s.interceptRate >= 0.95, "\(s.fraud.blocked)/\(s.fraud.calls)")
+        // Floors below what ten seeds no test uses measure (96.5-97.2% overall, the SIM box
+        // that looks like handsets 88.6% at worst; README): a regression, not a seed's luck,
+        // fails them. Issue 11's targets (97% on every seed, 90% per kind) are not met yet:
+        // the SIM box's first five minutes pass before its cell has enough outcomes to judge.
+        #expect(s.interceptRate >= 0.96, "\(s.fraud.blocked)/\(s.fraud.calls)")
         for (name, g) in s.perScenario where name.hasSuffix("_rotating") || ["simbox_handset", "spoofed_domestic", "spoofed_origin", "targeted"].contains(name) {
             #expect(g.calls >= 50, "\(name) has too few calls to judge")
             #expect(g.rate >= 0.85, "\(name): \(g.blocked)/\(g.calls)")

@@ -78,24 +78,26 @@ struct TraceDetectionTests {
         #expect(s.callsBeforeBlockStats.median <= 5)
     }
 
-    /// A busy hour of 20,000 calls, generated fresh: enough legit calls (about 18,000)
-    /// for a false-positive rate of 0.1% to mean something, and every campaign with
-    /// enough calls to judge.
+    /// The busy hour at its full density (about 45,000 calls), generated fresh: enough
+    /// legit calls for 1 in 10,000 to mean something, and every campaign with enough
+    /// calls to judge. Density matters: at 20,000 calls no cell held eight busy handsets of
+    /// one model, at 45,000 many do, and judging a busy caller by such a cell alone once
+    /// blocked 0.1% of honest calls here.
     @Test func busyHourAtScale() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("callguard-rules-\(UUID())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let scenario = try ScenarioFile.parse(BuiltinScenarios.named("busy-hour")!, path: "busy-hour")
-        try Generator(scenario: scenario, seed: 21, targetCalls: 20_000).run(pcap: dir + "/bh.pcap", labels: dir + "/bh.labels.csv")
+        try Generator(scenario: scenario, seed: 21).run(pcap: dir + "/bh.pcap", labels: dir + "/bh.labels.csv")
         let (s, screener, _, _) = try screen(path: dir + "/bh.pcap", rules: Self.rules)
-        print(report("busy-hour 20k", s))
-        #expect(s.legit.calls > 15_000)
+        print(report("busy-hour full density, seed 21", s))
+        #expect(s.legit.calls > 40_000)
         for scenario in ["goip_simbox", "spoofed_origin", "wangiri", "flood", "scanning", "targeted"] {
             let g = s.perScenario[scenario]!
             guard g.calls >= 20 else { continue }
             #expect(g.rate >= (scenario == "targeted" ? 0.80 : 0.95), "\(scenario): \(g.blocked)/\(g.calls)")
         }
-        #expect(s.falsePositiveRate <= 0.001, "\(s.legit.blocked) of \(s.legit.calls) legit calls blocked")
+        #expect(s.legit.blocked <= 4, "\(s.legit.blocked) of \(s.legit.calls) legit calls blocked (1 in 10,000 at most)")
         #expect(s.callsBeforeBlockStats.median <= 5)
         #expect(screener.autoBlocked > 0)
     }

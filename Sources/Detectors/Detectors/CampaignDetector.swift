@@ -14,15 +14,23 @@ import Wire
 ///   nor to enterprise or trusted trunks.
 /// - **IMEI**: the handset (or gateway module) of `+sip.instance`. A handset carries one
 ///   number, a dual-SIM one two; a SIM box module carries the SIMs it rotates through.
-///   Two numbers on one IMEI are critical when its cell and TAC group is (below).
+///   `numbers_per_imei_critical` numbers hold the IMEI critical in the cell it was found
+///   in; two are critical when another of its numbers was busy in the same hot group.
 /// - **cell and handset type (TAC)**: callers in one radio cell, with one TAC, that each
 ///   made `busy_calls` calls within the window. A SIM box puts many such SIMs in one
-///   cell at once; handsets of one model in one cell rarely are busy together. Only the
-///   busy callers are judged by their cell (a TAC can be a popular phone's), and only
-///   those with `member_calls` calls there are critical by it alone. `newcomer_window`
-///   (off by default) also makes critical a busy caller first seen in the cell that
-///   recently: it catches a SIM box's fresh SIMs minutes sooner, but on busy-hour
-///   traffic it blocked 2 to 9 honest callers in 20,000 who had just arrived in the cell.
+///   cell at once, and nearly all its SIMs are busy; a dense cell of a popular phone has
+///   busy callers too, but among many who are not, so the group counts only while its
+///   busy callers are `busy_share` of its callers. Only the busy callers are judged by
+///   their group, and a hot group only flags them: at the busy hour's full density,
+///   blocking on that alone hurt 0.1% of honest calls. They are blocked once the group is
+///   confirmed: its busy callers answer at most `group_asr_max` of `group_min_ended`
+///   ended calls while the rest of the cell answers at least `cell_asr_margin` more of
+///   its own (a congested cell, a stadium or a disaster where nobody gets through,
+///   confirms nothing), and they rarely call one callee twice (`group_repeat_max`: people
+///   redial, a SIM box dials strangers). `member_calls` calls in a hot group also make a
+///   caller critical. `newcomer_window` (off by default) makes critical a busy caller
+///   first seen in the group that recently: a SIM box's fresh SIMs minutes sooner, but on
+///   busy-hour traffic it blocked 2 to 9 honest callers in 20,000 who had just arrived.
 /// Once an entity is critical, its calls stay critical for `hold`: the campaign, not
 /// only its current number, is stopped.
 public final class CampaignDetector: ConfigurableDetector {
@@ -36,8 +44,10 @@ public final class CampaignDetector: ConfigurableDetector {
         public var numbersPerIMEIWarning = 2.0, numbersPerIMEICritical = 3.0
         public var busyCalls = 2.0
         public var busyWarning = 4.0, busyCritical = 8.0
-        public var memberCalls = 6.0
+        public var memberCalls = 8.0
+        public var busyShare = 0.5
         public var newcomerWindow = 0.0
+        public var groupASRMax = 0.35, groupMinEnded = 16.0, cellASRMargin = 0.1, groupRepeatMax = 0.05
         public var hold = 3600.0
         public init() {}
         public static var parameters: [Parameter<Config>] {
@@ -50,7 +60,10 @@ public final class CampaignDetector: ConfigurableDetector {
              Parameter("numbers_per_imei_critical", \.numbersPerIMEICritical, 2...1e9),
              Parameter("busy_calls", \.busyCalls, 2...1e6), Parameter("busy_warning", \.busyWarning, 1...1e9),
              Parameter("busy_critical", \.busyCritical, 1...1e9), Parameter("member_calls", \.memberCalls, 1...1e6),
+             Parameter("busy_share", \.busyShare, 0...1),
              Parameter("newcomer_window", \.newcomerWindow, 0...86_400, duration: true),
+             Parameter("group_asr_max", \.groupASRMax, 0...1), Parameter("group_min_ended", \.groupMinEnded, 1...1e6),
+             Parameter("cell_asr_margin", \.cellASRMargin, 0...1), Parameter("group_repeat_max", \.groupRepeatMax, 0...1),
              Parameter("hold", \.hold, 0...(30 * 86_400), duration: true)]
         }
     }
@@ -60,6 +73,35 @@ public final class CampaignDetector: ConfigurableDetector {
         var criticalUntil: Nanoseconds = 0
         var members = DistinctCounter()
         var oneRings = DistinctCounter()
+        /// A cell and TAC group: its busy callers' calls ended and answered in the window,
+        /// and until when their low answer ratio confirmed the group as a SIM box.
+        var outcomes = Outcomes()
+        /// Its busy callers' calls, and those that went again to a callee they had called.
+        var memberCalls: UInt32 = 0
+        /// Its callers in the window (busy or not).
+        var callers: UInt32 = 0
+        var memberRepeats: UInt32 = 0
+        var confirmedUntil: Nanoseconds = 0
+        /// An IMEI: the cell it was in when it was found critical (a SIM box does not move;
+        /// a clone's honest owner is elsewhere).
+        var heldCell: UInt64 = 0
+        /// An IMEI: the hot cell and TAC group one of its numbers was busy in, that number,
+        /// and until when.
+        var hotGroup: UInt64 = 0
+        var hotCaller: UInt64 = 0
+        var busyInHotCellUntil: Nanoseconds = 0
+    }
+
+    struct Outcomes {
+        var opened: Nanoseconds = 0
+        var ended: UInt32 = 0
+        var answered: UInt32 = 0
+
+        mutating func add(answered a: Bool) {
+            ended &+= 1
+            if a { answered &+= 1 }
+        }
+        var ratio: Double { ended == 0 ? 0 : Double(answered) / Double(ended) }
     }
 
     struct CallerCount {
@@ -67,6 +109,19 @@ public final class CampaignDetector: ConfigurableDetector {
         var calls: UInt32 = 0
         /// The caller's first call in this cell and TAC group (kept across windows).
         var firstSeen: Nanoseconds = 0
+        /// The group window it was last counted among the group's callers in.
+        var countedIn: Nanoseconds = 0
+        /// Its calls there that ended, and were answered, in the window.
+        var outcomes = Outcomes()
+        /// Its last callees, and how many of its calls went to one of them again.
+        var recent = SIMD4<UInt64>(repeating: 0)
+        var repeats: UInt32 = 0
+    }
+
+    /// Where a caller last called from, so that its call's end can be counted there.
+    struct Whereabouts {
+        var group: UInt64 = 0
+        var cell: UInt64 = 0
     }
 
     public static let id = "campaign"
@@ -76,6 +131,10 @@ public final class CampaignDetector: ConfigurableDetector {
     var imeis: LRUTable<Entity>
     var cells: LRUTable<Entity>
     var callersInCell: LRUTable<CallerCount>
+    var whereabouts: LRUTable<Whereabouts>
+    /// Every radio caller's outcomes per cell, whatever its TAC: the contrast a SIM box
+    /// group's answer ratio is judged against.
+    var cellOutcomes: LRUTable<Outcomes>
 
     public init(configs: [Config], capacity: Int) {
         self.configs = configs
@@ -83,6 +142,8 @@ public final class CampaignDetector: ConfigurableDetector {
         imeis = LRUTable(capacity: max(1, capacity / 4), empty: Entity())
         cells = LRUTable(capacity: max(1, capacity / 8), empty: Entity())
         callersInCell = LRUTable(capacity: max(1, capacity / 4), empty: CallerCount())
+        whereabouts = LRUTable(capacity: max(1, capacity / 4), empty: Whereabouts())
+        cellOutcomes = LRUTable(capacity: max(1, capacity / 8), empty: Outcomes())
     }
 
     /// The number-block entity of a caller through a source (0: none).
@@ -119,26 +180,66 @@ public final class CampaignDetector: ConfigurableDetector {
                          Level.of(rings, warning: c.oneRingsWarning, critical: c.oneRingsCritical)), max(callers, rings), &blocks, s)
         }
         let group = f.cell ^ (UInt64(f.tac) &* 0x9E37_79B9_7F4A_7C15)
+        var imeiSlot = -1
         let radio = f.cell != 0 && f.tac != 0 && f.callerKey != 0
         if f.imei != 0 && f.callerKey != 0 {
             let s = open(&imeis, f.imei, f.time, Nanoseconds(c.imeiWindow * 1e9))
             imeis[s].members.add(f.callerKey)
             let n = imeis[s].members.count
-            var level = Level.of(n, warning: c.numbersPerIMEIWarning, critical: c.numbersPerIMEICritical)
-            // Two signals agreeing: a handset that changed numbers, in a cell and TAC already
-            // found to hold a SIM box, is one of its modules with a fresh SIM.
-            if level == .warning && radio, let g = cells.find(group), cells[g].criticalUntil > f.time { level = .critical }
-            consider(level, n, &imeis, s)
+            // An IMEI with `numbers_per_imei_critical` numbers is held critical for `hold`, in the
+            // cell it was found in: a SIM box does not move. A held IMEI blocks its numbers
+            // there, not in other cells: a cloned IMEI's honest owner elsewhere keeps calling
+            // (judged by the rest of the evidence).
+            let level = Level.of(n, warning: c.numbersPerIMEIWarning, critical: c.numbersPerIMEICritical)
+            imeiSlot = s
+            if level == .critical {
+                if imeis[s].criticalUntil <= f.time { imeis[s].heldCell = f.cell }
+                imeis[s].criticalUntil = max(imeis[s].criticalUntil, f.time + Nanoseconds(c.hold * 1e9))
+            }
+            let held = imeis[s].criticalUntil > f.time
+            // Two signals agreeing: a handset that changed numbers after another of its numbers
+            // was busy in a cell and TAC found to hold a SIM box is one of its modules with a
+            // fresh SIM. Two numbers alone are only a warning: dual-SIM handsets and cloned
+            // IMEIs show them too, and a clone's twin is rarely busy in the same hot group.
+            let freshSIM = level == .warning && radio && imeis[s].hotGroup == group && imeis[s].hotCaller != f.callerKey
+                && imeis[s].busyInHotCellUntil > f.time
+            if (held && imeis[s].heldCell == f.cell) || freshSIM {
+                worst = Finding(.critical, max(n, worst.value))
+            } else if (held || level > .none) && worst.level < .warning {
+                worst = Finding(.warning, n)
+            }
         }
         if radio {
             let g = open(&cells, group, f.time, window)
             let k = callersInCell.slot(Self.mix(f.callerKey ^ group)).slot
             if callersInCell[k].opened == 0 || f.time - callersInCell[k].opened > window {
-                callersInCell[k] = CallerCount(opened: f.time, firstSeen: callersInCell[k].firstSeen == 0 ? f.time : callersInCell[k].firstSeen)
+                callersInCell[k] = CallerCount(opened: f.time, firstSeen: callersInCell[k].firstSeen == 0 ? f.time : callersInCell[k].firstSeen,
+                                               countedIn: callersInCell[k].countedIn)
+            }
+            if callersInCell[k].countedIn != cells[g].opened {
+                callersInCell[k].countedIn = cells[g].opened
+                cells[g].callers &+= 1
             }
             callersInCell[k].calls += 1
+            let repeated = f.calleeKey != 0 && any(callersInCell[k].recent .== SIMD4(repeating: f.calleeKey))
+            if repeated { callersInCell[k].repeats += 1 }
+            let r = callersInCell[k].recent
+            callersInCell[k].recent = SIMD4(f.calleeKey, r[0], r[1], r[2])
+            if let number = f.caller, c.groupASRMax > 0 {
+                whereabouts[whereabouts.slot(number.key).slot] = Whereabouts(group: group, cell: f.cell)
+            }
             let isBusy = Double(callersInCell[k].calls) >= c.busyCalls
             if isBusy { cells[g].members.add(f.callerKey) }
+            // The call that makes a caller busy brings the outcomes of its earlier calls here.
+            if isBusy && Double(callersInCell[k].calls) < c.busyCalls + 1 {
+                cells[g].outcomes.ended &+= callersInCell[k].outcomes.ended
+                cells[g].outcomes.answered &+= callersInCell[k].outcomes.answered
+                cells[g].memberCalls &+= callersInCell[k].calls
+                cells[g].memberRepeats &+= callersInCell[k].repeats
+            } else if isBusy {
+                cells[g].memberCalls &+= 1
+                if repeated { cells[g].memberRepeats &+= 1 }
+            }
             let busy = cells[g].members.count
             // A cell is shared with honest handsets of the same model: only the busy callers
             // in it are judged by it, never a handset making its first call there. And the
@@ -146,24 +247,55 @@ public final class CampaignDetector: ConfigurableDetector {
             // caller is critical by the cell alone only once it has made `member_calls`
             // calls there in the window; before that the cell's verdict on it is a warning
             // that other evidence (its IMEI changing numbers, its outcomes) must confirm.
+            // Busy callers are many in a dense cell of a popular phone; a SIM box's SIMs are
+            // nearly all busy. A group counts only while its busy callers are `busy_share` of
+            // its callers, so the judgement does not drift with the cell's population.
+            let share = Double(busy) / Double(max(cells[g].callers, UInt32(busy), 1))
             if isBusy {
-                let level = Level.of(busy, warning: c.busyWarning, critical: c.busyCritical)
+                let level = share >= c.busyShare ? Level.of(busy, warning: c.busyWarning, critical: c.busyCritical) : .none
                 if level == .critical { cells[g].criticalUntil = max(cells[g].criticalUntil, f.time + Nanoseconds(c.hold * 1e9)) }
                 let hot = cells[g].criticalUntil > f.time
+                if hot && c.groupASRMax > 0 && Double(cells[g].memberRepeats) <= c.groupRepeatMax * Double(cells[g].memberCalls)
+                    && confirms(cells[g].outcomes, f.cell, f.time, window, c) {
+                    cells[g].confirmedUntil = max(cells[g].confirmedUntil, f.time + Nanoseconds(c.hold * 1e9))
+                }
                 let newcomer = c.newcomerWindow > 0 && f.time - callersInCell[k].firstSeen <= Nanoseconds(c.newcomerWindow * 1e9)
-                let member = Double(callersInCell[k].calls) >= c.memberCalls || newcomer
+                let member = Double(callersInCell[k].calls) >= c.memberCalls || newcomer || cells[g].confirmedUntil > f.time
                 let mine: Level = hot ? (member ? .critical : .warning) : level
+                if hot && imeiSlot >= 0 {
+                    imeis[imeiSlot].hotGroup = group
+                    imeis[imeiSlot].hotCaller = f.callerKey
+                    imeis[imeiSlot].busyInHotCellUntil = f.time + Nanoseconds(c.hold * 1e9)
+                    if member {
+                        if imeis[imeiSlot].criticalUntil <= f.time { imeis[imeiSlot].heldCell = f.cell }
+                        imeis[imeiSlot].criticalUntil = max(imeis[imeiSlot].criticalUntil, f.time + Nanoseconds(c.hold * 1e9))
+                    }
+                }
                 if mine > worst.level || (mine == worst.level && busy > worst.value) { worst = Finding(mine, busy) }
             }
         }
         return worst
     }
 
+    /// Whether a hot group's busy callers answer too few of their calls, against the rest
+    /// of their cell (which must have ended enough calls to compare with).
+    private func confirms(_ group: Outcomes, _ cell: UInt64, _ t: Nanoseconds, _ window: Nanoseconds, _ c: Config) -> Bool {
+        guard Double(group.ended) >= c.groupMinEnded, group.ratio <= c.groupASRMax,
+              let s = cellOutcomes.find(Self.mix(cell)), t - cellOutcomes[s].opened <= window else { return false }
+        let all = cellOutcomes[s]
+        let othersEnded = all.ended &- min(all.ended, group.ended)
+        let othersAnswered = all.answered &- min(all.answered, group.answered)
+        guard Double(othersEnded) >= c.groupMinEnded else { return false }
+        return Double(othersAnswered) / Double(othersEnded) >= group.ratio + c.cellASRMargin
+    }
+
     /// A brief ring the caller cancelled counts against its number block's entity, once per
-    /// callee (a person redialling one number is not a Wangiri).
+    /// callee (a person redialling one number is not a Wangiri). A radio caller's outcome
+    /// counts for its cell, and for its group while it is busy there.
     public func ended(_ r: CallRecord) {
-        guard r.state == .terminated(.cancelled), let caller = r.caller, let callee = r.callee else { return }
         let c = configs[0]
+        if c.groupASRMax > 0 { countOutcome(r, c) }
+        guard r.state == .terminated(.cancelled), let caller = r.caller, let callee = r.callee else { return }
         let rang = r.ringTime > 0 ? r.endTime - r.ringTime : r.endTime - r.setupTime
         guard Double(rang) / 1e9 <= c.ringMax else { return }
         let source = CallFacts.sourceKey(r.source)
@@ -171,10 +303,24 @@ public final class CampaignDetector: ConfigurableDetector {
         blocks[s].oneRings.add(callee.key)
     }
 
+    private func countOutcome(_ r: CallRecord, _ c: Config) {
+        guard case .terminated(let outcome) = r.state, let caller = r.caller, let w = whereabouts.find(caller.key) else { return }
+        let place = whereabouts[w]
+        let answered = outcome == .answered
+        let window = Nanoseconds(c.window * 1e9)
+        let t = cellOutcomes.slot(Self.mix(place.cell)).slot
+        if cellOutcomes[t].opened == 0 || r.endTime - cellOutcomes[t].opened > window { cellOutcomes[t] = Outcomes(opened: r.endTime) }
+        cellOutcomes[t].add(answered: answered)
+        guard let k = callersInCell.find(Self.mix(caller.key ^ place.group)) else { return }
+        callersInCell[k].outcomes.add(answered: answered)
+        if Double(callersInCell[k].calls) >= c.busyCalls, let g = cells.find(place.group) { cells[g].outcomes.add(answered: answered) }
+    }
+
     private func open(_ table: inout LRUTable<Entity>, _ key: UInt64, _ t: Nanoseconds, _ window: Nanoseconds) -> Int {
         let s = table.slot(key).slot
         if table[s].opened == 0 || t - table[s].opened > window {
-            table[s] = Entity(opened: t, criticalUntil: table[s].criticalUntil)
+            table[s] = Entity(opened: t, criticalUntil: table[s].criticalUntil, confirmedUntil: table[s].confirmedUntil,
+                              heldCell: table[s].heldCell, hotGroup: table[s].hotGroup, hotCaller: table[s].hotCaller, busyInHotCellUntil: table[s].busyInHotCellUntil)
         }
         return s
     }
@@ -185,13 +331,17 @@ public final class CampaignDetector: ConfigurableDetector {
         cells.reset(entity)
     }
 
-    public var evictions: Int { blocks.evictions + imeis.evictions + cells.evictions + callersInCell.evictions }
+    public var evictions: Int {
+        blocks.evictions + imeis.evictions + cells.evictions + callersInCell.evictions + whereabouts.evictions + cellOutcomes.evictions
+    }
 
     public func save(_ w: inout StateWriter) {
         blocks.save(&w)
         imeis.save(&w)
         cells.save(&w)
         callersInCell.save(&w)
+        whereabouts.save(&w)
+        cellOutcomes.save(&w)
     }
 
     public func load(_ r: inout StateReader) throws(StateError) {
@@ -199,5 +349,7 @@ public final class CampaignDetector: ConfigurableDetector {
         try imeis.load(&r)
         try cells.load(&r)
         try callersInCell.load(&r)
+        try whereabouts.load(&r)
+        try cellOutcomes.load(&r)
     }
 }
