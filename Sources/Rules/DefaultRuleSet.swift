@@ -45,7 +45,9 @@ public enum DefaultRuleSet {
       # people by design: much higher volume limits.
       - {name: business, callers: ["+86400", "+86800", "+8695"]}
       # A declared enterprise trunk (PBX, contact centre) presents a few main numbers to
-      # many customers: judged as a business, not as a handset.
+      # many customers: judged as a business, not as a handset. A customer with a contract
+      # gets a profile of its own before this one, e.g. {name: acme, trunks: [pbx-trunk]},
+      # with its contracted volume under trunk_volume.
       - {name: enterprise, roles: [enterprise]}
 
     # Evidence, not single signals. Each finding adds its detector's weight (a warning
@@ -125,6 +127,10 @@ public enum DefaultRuleSet {
         profiles:
           business: {per_minute_warning: 600, per_minute_critical: 3000, per_hour_warning: 20000, per_hour_critical: 100000}
           enterprise: {per_minute_warning: 600, per_minute_critical: 3000, per_hour_warning: 20000, per_hour_critical: 100000}
+      # A declared enterprise trunk against its own history (and, in a customer's profile,
+      # its contract: per_minute_contract, per_hour_contract, concurrent_contract). The
+      # trunk is the entity: its excess calls are refused, its main number is not blocked.
+      trunk_volume: {weight: 2, family: volume, auto_block: false, history_window: 1h, history_minutes: 30, history_factor: 3, history_floor: 10}
       # A person holds one call, two with call waiting.
       concurrent_calls:
         weight: 1

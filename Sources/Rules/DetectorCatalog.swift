@@ -19,7 +19,7 @@ enum DetectorCatalog {
         entry(CallRateDetector.self), entry(FanOutDetector.self), entry(ShortCallDetector.self),
         entry(SequentialDialingDetector.self), entry(WangiriDetector.self), entry(SpoofedOriginDetector.self),
         entry(SimBoxDetector.self), entry(NewNumberBurstDetector.self), entry(CampaignDetector.self),
-        entry(ConcurrentCallsDetector.self),
+        entry(ConcurrentCallsDetector.self), entry(TrunkVolumeDetector.self),
     ]
 
     static func named(_ id: String) -> Entry? { all.first { $0.id == id } }

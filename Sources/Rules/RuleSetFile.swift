@@ -49,6 +49,7 @@ public enum RuleSetFile {
             }
             try t.finish()
         }
+        let trunkTable = TrunkTable(trunkRanges)
 
         // Numbering facts the detectors use.
         var home = NumberRanges(), service = NumberRanges(), own = NumberRanges(), premium = NumberRanges(), allocated = NumberRanges()
@@ -98,10 +99,18 @@ public enum RuleSetFile {
                 }
                 roles.append(role)
             }
-            guard !callers.isEmpty || hours != nil || !roles.isEmpty else {
-                throw p.error("", "a profile needs callers, hours, roles or a mix of them")
+            var trunks: [UInt16] = []
+            for (i, text) in try p.strings("trunks", default: []).enumerated() {
+                guard let at = trunkTable.names.firstIndex(of: text) else {
+                    throw p.error("trunks", "no trunk named '\(text)' (trunks: \(trunkTable.names.joined(separator: ", ")))",
+                                  at: p.mapping["trunks"]?.sequence?[i])
+                }
+                trunks.append(UInt16(at + 1))
             }
-            profiles.append(CallerProfile(name: pname, callers: callers, hours: hours, roles: roles))
+            guard !callers.isEmpty || hours != nil || !roles.isEmpty || !trunks.isEmpty else {
+                throw p.error("", "a profile needs callers, hours, roles, trunks or a mix of them")
+            }
+            profiles.append(CallerProfile(name: pname, callers: callers, hours: hours, roles: roles, trunks: trunks))
             try p.finish()
         }
         let profileNames = profiles.map(\.name)
@@ -211,7 +220,7 @@ public enum RuleSetFile {
             }
         }
         var ruleSet = RuleSet(name: name, description: description, path: path, blocklists: blocklists, allowlists: allowlists,
-                       trunks: TrunkTable(trunkRanges), profiles: ProfileSelector(profiles: profiles, utcOffsetHours: utcOffset),
+                       trunks: trunkTable, profiles: ProfileSelector(profiles: profiles, utcOffsetHours: utcOffset),
                        fingerprints: fingerprints, combination: combination, autoBlock: autoBlock, warnings: warnings,
                        rails: SafetyRails(protectedCallees: emergency, neverAutoBlock: NumberRanges(service.prefixes + emergency.prefixes)),
                        blockedCalls: blockedCalls, makeDetectors: makeDetectors)

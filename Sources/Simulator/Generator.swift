@@ -72,6 +72,7 @@ public final class Generator {
                 case .flood: out.append(FloodSource(ctx, c, index: index, seed: seed, stream: stream))
                 case .scanning: out.append(ScanningSource(ctx, c, index: index, seed: seed, stream: stream))
                 case .targeted: out.append(TargetedSource(ctx, c, index: index, seed: seed, stream: stream))
+                case .pbxHijack: out.append(PBXHijackSource(ctx, c, index: index, seed: seed, stream: stream))
                 }
             }
         }

@@ -58,7 +58,7 @@ struct RulesCommandTests {
         try shown.stdout.write(toFile: file, atomically: true, encoding: .utf8)
         let ok = try CLI.run(["rules", "check", file, "rules/score.yaml"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout.contains("rule set 'default': 10 detectors") && ok.stdout.contains("rule set 'score'"))
+        #expect(ok.stdout.contains("rule set 'default': 11 detectors") && ok.stdout.contains("rule set 'score'"))
         try "name: x\ncombine: {mode: vote}\n".write(toFile: file, atomically: true, encoding: .utf8)
         let bad = try CLI.run(["rules", "check", file])
         #expect(bad.status == 2 && bad.stderr == "callguard: \(file):2: combine.mode: 'vote' is not one of actions, score\n")

@@ -34,7 +34,7 @@ struct AdversarialDetectionTests {
         // fails them. Issue 11's targets (97% on every seed, 90% per kind) are not met yet:
         // the SIM box's first five minutes pass before its cell has enough outcomes to judge.
         #expect(s.interceptRate >= 0.96, "\(s.fraud.blocked)/\(s.fraud.calls)")
-        for (name, g) in s.perScenario where name.hasSuffix("_rotating") || ["simbox_handset", "spoofed_domestic", "spoofed_origin", "targeted"].contains(name) {
+        for (name, g) in s.perScenario where name.hasSuffix("_rotating") || ["simbox_handset", "spoofed_domestic", "spoofed_origin", "targeted", "pbx_hijack"].contains(name) {
             #expect(g.calls >= 50, "\(name) has too few calls to judge")
             #expect(g.rate >= 0.85, "\(name): \(g.blocked)/\(g.calls)")
         }

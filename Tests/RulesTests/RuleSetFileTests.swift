@@ -13,7 +13,7 @@ struct RuleSetFileTests {
         let r = try RuleSetFile.parse(DefaultRuleSet.yaml, path: "default")
         #expect(r.name == "default")
         #expect(Set(r.detectorIDs) == ["spoofed_origin", "wangiri", "simbox", "sequential", "campaign", "new_number_burst",
-                                       "fan_out", "call_rate", "concurrent_calls", "short_calls"])
+                                       "fan_out", "call_rate", "concurrent_calls", "short_calls", "trunk_volume"])
         #expect(r.trunks.role(of: IPAddress(ipv4: "203.0.113.50")!) == .international)
         #expect(r.trunks.role(of: IPAddress(ipv4: "198.51.100.77")!) == .access)
         #expect(r.trunks.role(of: IPAddress(ipv4: "198.18.0.10")!) == .unknown)
@@ -48,7 +48,7 @@ struct RuleSetFileTests {
         #expect(failure("description: x\n") == "r.yaml:1: name: missing (required)")
         #expect(failure("name: a\ncolour: blue\n") == "r.yaml:2: colour: unknown key")
         #expect(failure("name: a\ndetectors:\n  fan_in: {}\n") ==
-                "r.yaml:3: detectors.fan_in: unknown detector (known: call_rate, fan_out, short_calls, sequential, wangiri, spoofed_origin, simbox, new_number_burst, campaign, concurrent_calls)")
+                "r.yaml:3: detectors.fan_in: unknown detector (known: call_rate, fan_out, short_calls, sequential, wangiri, spoofed_origin, simbox, new_number_burst, campaign, concurrent_calls, trunk_volume)")
         #expect(failure("name: a\ndetectors:\n  fan_out: {window: soon}\n") ==
                 "r.yaml:3: detectors.fan_out.window: 'soon' is not a duration (e.g. 90s, 500ms, 5m, 2h)")
         #expect(failure("name: a\ndetectors:\n  fan_out: {critical: -1}\n") == "r.yaml:3: detectors.fan_out.critical: -1 is outside 1.0...1000000000.0")
@@ -65,7 +65,7 @@ struct RuleSetFileTests {
                 "r.yaml:3: numbering.premium_ranges: '88216' is not an E.164 number or prefix like +86170 or +86170*")
         #expect(failure("name: a\nprofiles:\n  - {name: night, hours: 25-6}\n") ==
                 "r.yaml:3: profiles[0].hours: '25-6' is not an hour range like 22-06 or 08-20")
-        #expect(failure("name: a\nprofiles:\n  - {name: p}\n") == "r.yaml:3: profiles[0]: a profile needs callers, hours, roles or a mix of them")
+        #expect(failure("name: a\nprofiles:\n  - {name: p}\n") == "r.yaml:3: profiles[0]: a profile needs callers, hours, roles, trunks or a mix of them")
         #expect(failure("name: a\ncombine: {mode: vote}\n") == "r.yaml:2: combine.mode: 'vote' is not one of actions, score")
         #expect(failure("name: a\ncombine: {mode: score, flag_at: 2, block_at: 1}\n") == "r.yaml:2: combine.block_at: 1 is outside 2.0...1000000.0")
         #expect(failure("name: a\nactions: {auto_block: {}}\n") == "r.yaml:2: actions.auto_block.ttl: missing (required)")
@@ -112,5 +112,34 @@ struct RuleSetFileTests {
         #expect(levels("+8613800000001", at: day, profile: 0).last == .critical)
         #expect(levels("+864008001000", at: day, profile: 1).allSatisfy { $0 == .none })
         #expect(levels("+8613800000002", at: night, profile: 2)[2] == .critical)
+    }
+
+    /// A customer's profile names its trunk: every address of that trunk, and no other
+    /// enterprise trunk, gets the customer's contract.
+    @Test func profilesByTrunkName() throws {
+        let yaml = """
+        name: t
+        trunks:
+          - {name: acme-pbx, role: enterprise, cidr: [192.0.2.70, 192.0.2.71]}
+          - {name: other-pbx, role: enterprise, cidr: [192.0.2.80]}
+        profiles:
+          - {name: acme, trunks: [acme-pbx]}
+          - {name: enterprise, roles: [enterprise]}
+        detectors:
+          trunk_volume:
+            profiles:
+              acme: {per_minute_contract: 30}
+        """
+        let p = try RuleSetFile.parse(yaml, path: "t.yaml").policy(list: LiveBlocklist())
+        func profile(_ address: String) -> Int {
+            let (role, trunk) = p.trunks.lookup(IPAddress(ipv4: address)!)
+            return p.profiles.index(caller: nil, role: role, trunk: trunk, at: 0)
+        }
+        #expect(profile("192.0.2.70") == 1 && profile("192.0.2.71") == 1)
+        #expect(profile("192.0.2.80") == 2)
+        #expect(profile("198.51.100.1") == 0)
+        #expect(p.trunks.names == ["acme-pbx", "other-pbx"])
+        let wrong = yaml.replacingOccurrences(of: "trunks: [acme-pbx]", with: "trunks: [acme]")
+        #expect(failure(wrong) == "r.yaml:6: profiles[0].trunks: no trunk named 'acme' (trunks: acme-pbx, other-pbx)")
     }
 }

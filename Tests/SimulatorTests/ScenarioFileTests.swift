@@ -8,7 +8,10 @@ struct ScenarioFileTests {
             let s = try ScenarioFile.parse(yaml, path: name)
             #expect(s.name == name)
             #expect(s.campaigns.count >= 6, "\(name) covers every campaign kind")
-            #expect(Set(s.campaigns.map(\.kind)) == Set(Campaign.Kind.allCases))
+            // A hijacked PBX needs an enterprise trunk, which only the adversarial network has.
+            let kinds = Set(s.campaigns.map(\.kind))
+            #expect(kinds.union([.pbxHijack]) == Set(Campaign.Kind.allCases))
+            #expect(kinds.contains(.pbxHijack) == (name == "adversarial"))
         }
         let smoke = try ScenarioFile.parse(BuiltinScenarios.smoke, path: "smoke")
         #expect(smoke.duration == 60_000_000_000)
@@ -38,7 +41,9 @@ struct ScenarioFileTests {
         #expect(failure("subscribers: 2000", "subscribers: -5") == "s.yaml:18: population.subscribers: -5 is outside 1...100000000")
         #expect(failure("trunk: bank-trunk}", "trunk: no-such}") == "s.yaml:35: normal.high_volume[0].trunk: no trunk named 'no-such'")
         #expect(failure("type: goip_simbox", "type: goip") ==
-                "s.yaml:39: campaigns[0].type: 'goip' is not one of goip_simbox, spoofed_origin, wangiri, flood, scanning, targeted")
+                "s.yaml:39: campaigns[0].type: 'goip' is not one of goip_simbox, spoofed_origin, wangiri, flood, scanning, targeted, pbx_hijack")
+        #expect(failure("{type: wangiri, calls_per_hour: 3000,", "{type: pbx_hijack, calls_per_hour: 3000,") ==
+                "s.yaml:46: campaigns[2].trunk: 'intl-gw' is not an enterprise trunk: a hijacked PBX calls through its customer's trunk")
         #expect(failure("elderly_blocks: [\"+8613900\"]", "elderly_blocks: [\"+8617700\"]") ==
                 "s.yaml:22: population.elderly_blocks: +8617700 is not one of the population's blocks")
         #expect(failure("start: 2025-11-20T10:00:00Z", "start: yesterday") ==

@@ -14,6 +14,8 @@ public struct CallFacts: Sendable {
     public var calleeKey: UInt64 = 0
     public var source = IPAddress.unspecified
     public var role = TrunkRole.unknown
+    /// The declared trunk the call entered on (its number in the rule set, from 1; 0: none).
+    public var trunk: UInt16 = 0
     /// Index of the caller profile whose thresholds apply (0: default).
     public var profile = 0
     /// Hash of the `P-Access-Network-Info` cell identity (0: none).

@@ -6,8 +6,9 @@ import Wire
 /// call many people, calls entering on enterprise trunks (a PBX or contact centre is
 /// judged against a business's volume, not a handset's), night hours with lower limits.
 /// A call uses the first profile whose ranges contain the caller, whose trunk roles
-/// contain the role of the call's source and whose hours contain the call's time (UTC
-/// hour plus `utcOffsetHours`); otherwise the default thresholds (profile 0).
+/// contain the role of the call's source, whose trunks contain the trunk it entered on
+/// (one customer's contract) and whose hours contain the call's time (UTC hour plus
+/// `utcOffsetHours`); otherwise the default thresholds (profile 0).
 public struct CallerProfile: Sendable {
     public var name: String
     /// Empty: every caller.
@@ -16,17 +17,21 @@ public struct CallerProfile: Sendable {
     public var hours: (from: Int, to: Int)?
     /// Roles of the trunk the call enters on; empty: any.
     public var roles: [TrunkRole]
+    /// Trunk numbers (`TrunkTable.names`) the call may enter on; empty: any.
+    public var trunks: [UInt16]
 
-    public init(name: String, callers: NumberRanges, hours: (from: Int, to: Int)?, roles: [TrunkRole] = []) {
+    public init(name: String, callers: NumberRanges, hours: (from: Int, to: Int)?, roles: [TrunkRole] = [], trunks: [UInt16] = []) {
         self.name = name
         self.callers = callers
         self.hours = hours
         self.roles = roles
+        self.trunks = trunks
     }
 
     @inline(__always)
-    func applies(_ caller: PhoneNumber?, role: TrunkRole, hour: Int) -> Bool {
+    func applies(_ caller: PhoneNumber?, role: TrunkRole, trunk: UInt16, hour: Int) -> Bool {
         if !roles.isEmpty && !roles.contains(role) { return false }
+        if !trunks.isEmpty && !trunks.contains(trunk) { return false }
         if !callers.isEmpty {
             guard let caller, callers.contains(caller) else { return false }
         }
@@ -48,10 +53,10 @@ public struct ProfileSelector: Sendable {
     }
 
     @inline(__always)
-    public func index(caller: PhoneNumber?, role: TrunkRole = .unknown, at time: Nanoseconds) -> Int {
+    public func index(caller: PhoneNumber?, role: TrunkRole = .unknown, trunk: UInt16 = 0, at time: Nanoseconds) -> Int {
         guard !profiles.isEmpty else { return 0 }
         let hour = Int(((time / 3_600_000_000_000) + Int64(utcOffsetHours) % 24 + 24) % 24)
-        for (i, p) in profiles.enumerated() where p.applies(caller, role: role, hour: hour) { return i + 1 }
+        for (i, p) in profiles.enumerated() where p.applies(caller, role: role, trunk: trunk, hour: hour) { return i + 1 }
         return 0
     }
 }

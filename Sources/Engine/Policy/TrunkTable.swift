@@ -3,13 +3,17 @@ import Wire
 
 /// Source addresses the operator knows, by CIDR, and the role of each: where a call
 /// enters decides what its caller ID may be. The longest matching prefix wins;
-/// addresses not listed are `unknown` (a device talking to us directly).
+/// addresses not listed are `unknown` (a device talking to us directly). Each range also
+/// names its trunk, so that a customer's trunk (all its addresses) can be judged against
+/// its own contract and history.
 public struct TrunkTable: Sendable {
     public struct Range: Sendable {
         public var name: String
         public var network: IPAddress
         public var prefixLength: Int
         public var role: TrunkRole
+        /// The trunk's number among the table's distinct names, from 1 (set by the table).
+        public internal(set) var trunk: UInt16 = 0
 
         public init(name: String, network: IPAddress, prefixLength: Int, role: TrunkRole) {
             self.name = name
@@ -35,14 +39,31 @@ public struct TrunkTable: Sendable {
     }
 
     public private(set) var ranges: [Range]
+    /// The distinct trunk names, in the order first given; trunk `i` is `names[i - 1]`.
+    public let names: [String]
 
     public init(_ ranges: [Range] = []) {
-        self.ranges = ranges.sorted { $0.prefixLength > $1.prefixLength }
+        var names: [String] = []
+        var numbered = ranges
+        for i in numbered.indices {
+            if let at = names.firstIndex(of: numbered[i].name) {
+                numbered[i].trunk = UInt16(at + 1)
+            } else {
+                names.append(numbered[i].name)
+                numbered[i].trunk = UInt16(names.count)
+            }
+        }
+        self.names = names
+        self.ranges = numbered.sorted { $0.prefixLength > $1.prefixLength }
     }
 
     @inline(__always)
-    public func role(of address: IPAddress) -> TrunkRole {
-        for r in ranges where r.contains(address) { return r.role }
-        return .unknown
+    public func role(of address: IPAddress) -> TrunkRole { lookup(address).role }
+
+    /// The role and trunk number (0: none) of the range containing `address`.
+    @inline(__always)
+    public func lookup(_ address: IPAddress) -> (role: TrunkRole, trunk: UInt16) {
+        for r in ranges where r.contains(address) { return (r.role, r.trunk) }
+        return (.unknown, 0)
     }
 }

@@ -168,5 +168,7 @@ public enum BuiltinScenarios {
       - {type: scanning, label: scanning_rotating, calls_per_hour: 600, trunk: domestic-ic, answer_ratio: 0.05, holding_median: 5s,
          rotate_caller_id: {block_digits: 4}, window: [0.5, 0.8]}
       - {type: targeted, sources: 3, calls_per_hour: 60, answer_ratio: 0.5, holding_median: 240s, camouflage_share: 0.1, number_lifetime_calls: 30}
+      - {type: pbx_hijack, trunk: pbx-trunk, calls_per_hour: 4000, answer_ratio: 0.7, holding_median: 300s, window: [0.6, 0.7],
+         hijack: {presented: "+862168001234", destinations: ["+88216", "+2165", "+37167"]}}
     """
 }

@@ -210,6 +210,7 @@ public struct Campaign: Sendable {
         case flood
         case scanning
         case targeted
+        case pbxHijack = "pbx_hijack"
     }
 
     public var kind: Kind
@@ -235,6 +236,7 @@ public struct Campaign: Sendable {
     public var spoofing: SpoofParameters
     public var wangiri: WangiriParameters
     public var scanning: ScanParameters
+    public var hijack = HijackParameters()
 }
 
 /// A GoIP / SIM-box gateway's make-up and its operators' tricks.
@@ -272,6 +274,14 @@ public struct WangiriParameters: Sendable {
     public var ringMaxSeconds: Double
     /// Number length of the callers (E.164 digits); 0: the prefix plus seven digits.
     public var numberLength: Int = 0
+}
+
+/// A hijacked PBX's toll fraud: the number it presents and where it calls.
+public struct HijackParameters: Sendable {
+    /// The customer's main number the PBX presents (E.164 digits).
+    public var presented = "862168001234"
+    /// High-cost international prefixes called (E.164 digits).
+    public var destinations = ["88216", "2165", "37167"]
 }
 
 public struct ScanParameters: Sendable {

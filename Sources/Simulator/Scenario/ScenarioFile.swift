@@ -168,7 +168,7 @@ public enum ScenarioFile {
         }
         let trunk = try r.optionalString("trunk")
         if let trunk, network.trunk(named: trunk) == nil { throw r.error("trunk", "no trunk named '\(trunk)'") }
-        let needsTrunk: Set<Campaign.Kind> = [.spoofedOrigin, .wangiri]
+        let needsTrunk: Set<Campaign.Kind> = [.spoofedOrigin, .wangiri, .pbxHijack]
         if needsTrunk.contains(kind) && trunk == nil { throw r.error("trunk", "a \(kind.rawValue) campaign enters on a trunk; name it") }
         if kind == .spoofedOrigin, let t = trunk, network.trunk(named: t)?.role == .trusted {
             throw r.error("trunk", "'\(t)' is a trusted trunk: spoofed calls enter on an international or domestic one")
@@ -212,6 +212,17 @@ public enum ScenarioFile {
             wangiri.numberLength = try w.int("number_length", default: 0, range: 0...15)
             try w.finish()
         }
+        if kind == .pbxHijack, let t = trunk, network.trunk(named: t)?.role != .enterprise {
+            throw r.error("trunk", "'\(t)' is not an enterprise trunk: a hijacked PBX calls through its customer's trunk")
+        }
+        var hijack = HijackParameters()
+        if let h = try r.fields("hijack", optional: true) {
+            guard kind == .pbxHijack else { throw h.error("", "only a pbx_hijack campaign takes 'hijack'") }
+            hijack.presented = try h.number("presented", default: hijack.presented)
+            hijack.destinations = try h.numbers("destinations", default: hijack.destinations)
+            guard !hijack.destinations.isEmpty else { throw h.error("destinations", "name at least one destination prefix") }
+            try h.finish()
+        }
         var scan = ScanParameters(block: "8613900", step: 1, skipShare: 0.1)
         if let s = try r.fields("scanning", optional: true) {
             scan.block = try s.number("block", default: scan.block)
@@ -229,6 +240,7 @@ public enum ScenarioFile {
             numberLifetimeCalls: try r.int("number_lifetime_calls", default: 0, range: 0...100_000_000),
             trunk: trunk, goip: goip, spoofing: spoof, wangiri: wangiri, scanning: scan)
         c.rotationBlockDigits = rotationDigits
+        c.hijack = hijack
         try r.finish()
         return c
     }
