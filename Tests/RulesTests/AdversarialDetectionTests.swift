@@ -29,8 +29,8 @@ struct AdversarialDetectionTests {
 
         #expect(s.unlabeled == 0 && s.unseen == 0)
         #expect(s.legit.calls > 15_000)
-        // Floors below what ten seeds no test uses measure (96.5-97.2% overall, the SIM box
-        // that looks like handsets 88.6% at worst; README): a regression, not a seed's luck,
+        // Floors below what ten seeds no test uses measure (96.6-97.2% overall, the SIM box
+        // that looks like handsets 87.5% at worst; README): a regression, not a seed's luck,
         // fails them. Issue 11's targets (97% on every seed, 90% per kind) are not met yet:
         // the SIM box's first five minutes pass before its cell has enough outcomes to judge.
         #expect(s.interceptRate >= 0.96, "\(s.fraud.blocked)/\(s.fraud.calls)")
@@ -40,7 +40,8 @@ struct AdversarialDetectionTests {
         }
         // 1 honest call in 10,000 at most: over ~18,000 calls, one.
         #expect(s.legit.blocked <= 1, "\(s.legit.blocked) of \(s.legit.calls) honest calls blocked")
-        #expect(bySource.median <= 2)
+        // Unseen seeds measure 0 or 3 (the hijacked PBX's first calls, before its rate shows).
+        #expect(bySource.median <= 3)
 
         // Every kind of honest caller the old detectors hurt is present and unharmed.
         let blocked = Set(verdicts.filter { $0.verdict == .block }.map(\.id))
