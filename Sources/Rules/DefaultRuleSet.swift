@@ -16,7 +16,8 @@ public enum DefaultRuleSet {
       - {name: intl-gw, role: international, cidr: [203.0.113.50]}
       - {name: domestic-ic, role: domestic, cidr: [203.0.113.60]}
       - {name: bank-trunk, role: trusted, cidr: [192.0.2.90]}
-      - {name: pbx-trunk, role: enterprise, cidr: [192.0.2.70]}
+      # An enterprise customer's trunk, with the volume it contracted for.
+      - {name: pbx-trunk, role: enterprise, cidr: [192.0.2.70], contract: {calls_per_minute: 30, concurrent: 60}}
       - {name: volte-sbc, role: access, cidr: [198.51.100.0/24, "2001:db8:20::/48"]}
       - {name: fixed-sbc, role: access, cidr: [192.0.2.20, 192.0.2.30]}
 
@@ -45,9 +46,8 @@ public enum DefaultRuleSet {
       # people by design: much higher volume limits.
       - {name: business, callers: ["+86400", "+86800", "+8695"]}
       # A declared enterprise trunk (PBX, contact centre) presents a few main numbers to
-      # many customers: judged as a business, not as a handset. A customer with a contract
-      # gets a profile of its own before this one, e.g. {name: acme, trunks: [pbx-trunk]},
-      # with its contracted volume under trunk_volume.
+      # many customers: judged as a business, not as a handset (trunk_volume judges it
+      # against its contract and its own history).
       - {name: enterprise, roles: [enterprise]}
 
     # Evidence, not single signals. Each finding adds its detector's weight (a warning
@@ -127,9 +127,9 @@ public enum DefaultRuleSet {
         profiles:
           business: {per_minute_warning: 600, per_minute_critical: 3000, per_hour_warning: 20000, per_hour_critical: 100000}
           enterprise: {per_minute_warning: 600, per_minute_critical: 3000, per_hour_warning: 20000, per_hour_critical: 100000}
-      # A declared enterprise trunk against its own history (and, in a customer's profile,
-      # its contract: per_minute_contract, per_hour_contract, concurrent_contract). The
-      # trunk is the entity: its excess calls are refused, its main number is not blocked.
+      # A declared enterprise trunk against its contract (on the trunk above) and its own
+      # history of rates and destinations. The trunk is the entity: its excess calls are
+      # refused, its main number is not blocked.
       trunk_volume: {weight: 2, family: volume, auto_block: false, history_window: 1h, history_minutes: 30, history_factor: 3, history_floor: 10}
       # A person holds one call, two with call waiting.
       concurrent_calls:

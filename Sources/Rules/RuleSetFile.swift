@@ -40,12 +40,20 @@ public enum RuleSetFile {
         for t in try r.list("trunks", default: []) {
             let tname = try t.string("name")
             let role = try t.choice("role", TrunkRole.self)
+            var contract = TrunkContract()
+            if let c = try t.fields("contract", optional: true) {
+                guard role == .enterprise else { throw c.error("", "only an enterprise trunk has a contract") }
+                contract = TrunkContract(callsPerMinute: try c.double("calls_per_minute", default: 0, range: 0...1e9),
+                                         callsPerHour: try c.double("calls_per_hour", default: 0, range: 0...1e9),
+                                         concurrent: try c.double("concurrent", default: 0, range: 0...1e9))
+                try c.finish()
+            }
             for (i, text) in try t.strings("cidr").enumerated() {
                 guard let (net, len) = parseCIDR(text) else {
                     throw t.error("cidr", "'\(text)' is not an address or CIDR block (192.0.2.0/24, 2001:db8::/32)",
                                   at: t.mapping["cidr"]?.sequence?[i])
                 }
-                trunkRanges.append(TrunkTable.Range(name: tname, network: net, prefixLength: len, role: role))
+                trunkRanges.append(TrunkTable.Range(name: tname, network: net, prefixLength: len, role: role, contract: contract))
             }
             try t.finish()
         }

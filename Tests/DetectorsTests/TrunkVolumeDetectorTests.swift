@@ -84,6 +84,20 @@ struct TrunkVolumeDetectorTests {
         #expect(c.screen(Self.call(callee(9), at: t0 + 6 * second)).level == .none, "ended calls free their places")
     }
 
+    /// Once the trunk has a history, running past its contract to the usual places is a
+    /// matter for billing (flagged); past it to places it never called is refused.
+    @Test func pastTheContractWithAHistory() {
+        let d = Self.detector { $0.perMinuteContract = 8; $0.historyFactor = 100 }
+        var t = Self.learn(d) + 60 * second
+        var home: [Level] = []
+        for i in 0..<20 {
+            t += second
+            home.append(d.screen(Self.call(callee(1000 + i), at: t)).level)
+        }
+        #expect(home.suffix(5).allSatisfy { $0 == .warning }, "\(home)")
+        #expect(d.screen(Self.call("+37167000001", at: t + second)).level == .critical)
+    }
+
     /// Only declared enterprise trunks are judged.
     @Test func otherTrunksAreNotJudged() {
         let d = Self.detector { $0.perMinuteContract = 1 }

@@ -28,6 +28,10 @@ struct AdversarialDetectionTests {
         print("  calls before block per campaign source: median \(bySource.median), p90 \(bySource.p90), max \(bySource.max)")
 
         #expect(s.unlabeled == 0 && s.unseen == 0)
+        // The SIM box's SIMs are the operator's, but none a subscriber of the scenario holds.
+        let simboxNumbers = Set(plans.values.filter { $0.scenario == "simbox_handset" }.map(\.caller.digits))
+        let honestNumbers = Set(plans.values.filter { $0.label == .legit }.map(\.caller.digits))
+        #expect(simboxNumbers.count >= 32 && simboxNumbers.isDisjoint(with: honestNumbers))
         #expect(s.legit.calls > 15_000)
         // Floors below what ten seeds no test uses measure (96.6-97.2% overall, the SIM box
         // that looks like handsets 87.5% at worst; README): a regression, not a seed's luck,

@@ -120,7 +120,7 @@ struct RuleSetFileTests {
         let yaml = """
         name: t
         trunks:
-          - {name: acme-pbx, role: enterprise, cidr: [192.0.2.70, 192.0.2.71]}
+          - {name: acme-pbx, role: enterprise, cidr: [192.0.2.70, 192.0.2.71], contract: {calls_per_minute: 30, concurrent: 40}}
           - {name: other-pbx, role: enterprise, cidr: [192.0.2.80]}
         profiles:
           - {name: acme, trunks: [acme-pbx]}
@@ -132,13 +132,15 @@ struct RuleSetFileTests {
         """
         let p = try RuleSetFile.parse(yaml, path: "t.yaml").policy(list: LiveBlocklist())
         func profile(_ address: String) -> Int {
-            let (role, trunk) = p.trunks.lookup(IPAddress(ipv4: address)!)
+            let (role, trunk, _) = p.trunks.lookup(IPAddress(ipv4: address)!)
             return p.profiles.index(caller: nil, role: role, trunk: trunk, at: 0)
         }
         #expect(profile("192.0.2.70") == 1 && profile("192.0.2.71") == 1)
         #expect(profile("192.0.2.80") == 2)
         #expect(profile("198.51.100.1") == 0)
         #expect(p.trunks.names == ["acme-pbx", "other-pbx"])
+        #expect(p.trunks.lookup(IPAddress(ipv4: "192.0.2.71")!).contract == TrunkContract(callsPerMinute: 30, concurrent: 40))
+        #expect(p.trunks.lookup(IPAddress(ipv4: "192.0.2.80")!).contract == TrunkContract())
         let wrong = yaml.replacingOccurrences(of: "trunks: [acme-pbx]", with: "trunks: [acme]")
         #expect(failure(wrong) == "r.yaml:6: profiles[0].trunks: no trunk named 'acme' (trunks: acme-pbx, other-pbx)")
     }

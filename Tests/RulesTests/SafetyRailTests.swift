@@ -142,4 +142,31 @@ struct SafetyRailTests {
         #expect(played.screener.findings[shortCalls][1] + played.screener.findings[shortCalls][2] == 0,
                 "played out, they look like answered calls")
     }
+
+    /// A customer's enterprise trunk is judged by its own contract (declared on the trunk):
+    /// within it, a PBX presenting one number to many people is left alone; past twice the
+    /// contract its excess calls are refused, and its number, which every honest call of
+    /// the customer presents, is never auto-blocked.
+    @Test func anEnterpriseTrunkIsJudgedByItsContract() throws {
+        let yaml = DefaultRuleSet.yaml.replacingOccurrences(of: "contract: {calls_per_minute: 30, concurrent: 60}",
+                                                            with: "contract: {calls_per_minute: 10}")
+        #expect(yaml != DefaultRuleSet.yaml)
+        let rules = try RuleSetFile.parse(yaml, path: "acme")
+        var t = CraftedTrace()
+        func customer(_ i: Int) -> String { "+86139" + String(10_000_000 + i * 7919 % 90_000_000) }
+        // Eight calls in the first minute (within the contract), then 25 in the third.
+        for i in 0..<8 { t.add(.init(at: Double(i) * 7, caller: "+862168001234", callee: customer(i), source: "192.0.2.70")) }
+        for i in 0..<25 { t.add(.init(at: 120 + Double(i) * 2, caller: "+862168001234", callee: customer(100 + i), source: "192.0.2.70")) }
+        let run = try t.replay(rules)
+        #expect(run.verdicts.prefix(8).allSatisfy { $0 == .allow })
+        let surge = Array(run.decisions.suffix(25))
+        #expect(surge.prefix(10).allSatisfy { $0.verdict == .allow }, "within the contract: \(surge)")
+        #expect(surge[10..<20].allSatisfy { $0.verdict == .flag && $0.reasons == ["trunk_volume"] }, "over the contract: \(surge)")
+        #expect(surge.suffix(5).allSatisfy { $0.verdict == .block && $0.reasons == ["trunk_volume"] }, "over twice the contract: \(surge)")
+        #expect(run.screener.autoBlocked == 0)
+
+        let other = yaml.replacingOccurrences(of: "{name: bank-trunk, role: trusted, cidr: [192.0.2.90]}",
+                                              with: "{name: bank-trunk, role: trusted, cidr: [192.0.2.90], contract: {concurrent: 5}}")
+        #expect(throws: (any Error).self) { try RuleSetFile.parse(other, path: "bad") }
+    }
 }

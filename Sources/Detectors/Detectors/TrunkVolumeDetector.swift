@@ -6,11 +6,14 @@ import Wire
 /// against the volume it contracted for and against its own history, not against a
 /// handset's. All the trunk's addresses count together, whatever numbers it presents.
 ///
-/// - **Contract** (per profile, so one profile per customer: `profiles: - {name: acme,
-///   trunks: [acme-pbx]}`): calls per minute, calls per hour and calls up at once. Over
-///   the contract is a warning; over `critical_factor` times it is critical, unless the
-///   trunk's own history says it always runs that high (then it is the customer's
-///   contract that is out of date, a matter for billing, not fraud).
+/// - **Contract** (on the trunk in the rule set: `contract: {calls_per_minute,
+///   calls_per_hour, concurrent}`; a profile's `per_minute_contract` and the like
+///   override it): calls per minute, calls per hour and calls up at once. Over the
+///   contract is a warning; over `critical_factor` times it is critical while the trunk
+///   has no history yet. Once it has, its calls past the contract are critical only to
+///   destinations it never called: the customer's own calls in a rush (or a hijack) are
+///   flagged, not refused, and running over the contract to the usual places is a
+///   matter for billing, not fraud.
 /// - **History**: an exponentially weighted mean of the trunk's calls per minute over
 ///   about `history_window`, learned from its ordinary minutes only (a surge does not
 ///   teach the baseline it is judged against), and the destinations it calls (the
@@ -100,9 +103,12 @@ public final class TrunkVolumeDetector: ConfigurableDetector {
 
         // How far past its contract (1: at it), on the measure furthest past.
         var over = 0.0
-        if c.perMinuteContract > 0 { over = max(over, perMinute / c.perMinuteContract) }
-        if c.perHourContract > 0 { over = max(over, hour / c.perHourContract) }
-        if c.concurrentContract > 0 { over = max(over, Double(u.concurrent) / c.concurrentContract) }
+        let perMinuteContract = c.perMinuteContract > 0 ? c.perMinuteContract : f.contract.callsPerMinute
+        let perHourContract = c.perHourContract > 0 ? c.perHourContract : f.contract.callsPerHour
+        let concurrentContract = c.concurrentContract > 0 ? c.concurrentContract : f.contract.concurrent
+        if perMinuteContract > 0 { over = max(over, perMinute / perMinuteContract) }
+        if perHourContract > 0 { over = max(over, hour / perHourContract) }
+        if concurrentContract > 0 { over = max(over, Double(u.concurrent) / concurrentContract) }
         let known = Double(u.learned) >= c.historyMinutes
         let surge = known && perMinute > max(c.historyFloor, c.historyFactor * u.mean)
 
@@ -113,7 +119,7 @@ public final class TrunkVolumeDetector: ConfigurableDetector {
 
         var level = Level.none
         if over > 1 || surge { level = .warning }
-        if over > c.criticalFactor && (surge || !known) { level = .critical }
+        if over > c.criticalFactor && !known { level = .critical }
         if (surge || over > 1) && newDestination { level = .critical }
         if level > .none {
             trunks[s].unusual = true

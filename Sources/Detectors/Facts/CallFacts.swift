@@ -16,6 +16,8 @@ public struct CallFacts: Sendable {
     public var role = TrunkRole.unknown
     /// The declared trunk the call entered on (its number in the rule set, from 1; 0: none).
     public var trunk: UInt16 = 0
+    /// That trunk's contracted volume, when the rule set gives one.
+    public var contract = TrunkContract()
     /// Index of the caller profile whose thresholds apply (0: default).
     public var profile = 0
     /// Hash of the `P-Access-Network-Info` cell identity (0: none).

@@ -59,14 +59,14 @@ public final class PolicyScreener: CallScreener {
         let t = call.context.timestamp
         if firstSetup == 0 { firstSetup = t }
         let warmup = policy.warmupSeconds > 0 && t - firstSetup < Nanoseconds(policy.warmupSeconds * 1e9)
-        let (role, trunk) = policy.trunks.lookup(call.context.source.address)
+        let (role, trunk, contract) = policy.trunks.lookup(call.context.source.address)
         var decision: ScreeningDecision
         if role == .trusted {
             decision = .allow
         } else if let callee = call.callee.number, policy.rails.protectedCallees.contains(callee) {
             decision = .allow
         } else {
-            decision = decide(call, role: role, trunk: trunk, warmup: warmup)
+            decision = decide(call, role: role, trunk: trunk, contract: contract, warmup: warmup)
         }
         if warmup {
             decision.verdict = .allow
@@ -77,7 +77,7 @@ public final class PolicyScreener: CallScreener {
         return decision
     }
 
-    private func decide(_ call: CallSetup, role: TrunkRole, trunk: UInt16, warmup: Bool) -> ScreeningDecision {
+    private func decide(_ call: CallSetup, role: TrunkRole, trunk: UInt16, contract: TrunkContract, warmup: Bool) -> ScreeningDecision {
         let listed = lists.screen(call)
         if listed.verdict == .block {
             if !warmup { warn(call.caller.number, at: call.context.timestamp, reasons: listed.reasons) }
@@ -88,6 +88,7 @@ public final class PolicyScreener: CallScreener {
         var facts = policy.extractor.facts(call)
         facts.role = role
         facts.trunk = trunk
+        facts.contract = contract
         facts.profile = policy.profiles.index(caller: facts.caller, role: role, trunk: trunk, at: facts.time)
 
         var verdict = Verdict.allow

@@ -12,10 +12,12 @@ public struct TrunkTable: Sendable {
         public var network: IPAddress
         public var prefixLength: Int
         public var role: TrunkRole
+        public var contract: TrunkContract
         /// The trunk's number among the table's distinct names, from 1 (set by the table).
         public internal(set) var trunk: UInt16 = 0
 
-        public init(name: String, network: IPAddress, prefixLength: Int, role: TrunkRole) {
+        public init(name: String, network: IPAddress, prefixLength: Int, role: TrunkRole, contract: TrunkContract = TrunkContract()) {
+            self.contract = contract
             self.name = name
             self.network = network
             self.prefixLength = prefixLength
@@ -60,10 +62,10 @@ public struct TrunkTable: Sendable {
     @inline(__always)
     public func role(of address: IPAddress) -> TrunkRole { lookup(address).role }
 
-    /// The role and trunk number (0: none) of the range containing `address`.
+    /// The role, trunk number (0: none) and contract of the range containing `address`.
     @inline(__always)
-    public func lookup(_ address: IPAddress) -> (role: TrunkRole, trunk: UInt16) {
-        for r in ranges where r.contains(address) { return (r.role, r.trunk) }
-        return (.unknown, 0)
+    public func lookup(_ address: IPAddress) -> (role: TrunkRole, trunk: UInt16, contract: TrunkContract) {
+        for r in ranges where r.contains(address) { return (r.role, r.trunk, r.contract) }
+        return (.unknown, 0, TrunkContract())
     }
 }

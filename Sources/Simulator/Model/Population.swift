@@ -47,6 +47,18 @@ public struct PopulationModel: Sendable {
         return SimNumber.inBlock(population.blocks[b], offset: offset, length: population.numberLength)
     }
 
+    /// A number of block `b` that no subscriber has been dealt (the `h`th such, modulo how
+    /// many there are): a SIM the operator sold that this scenario's subscribers do not hold.
+    public func undealtNumber(block b: Int, _ h: UInt64) -> SimNumber {
+        let cap = blockCapacity[b]
+        let n = population.blocks.count
+        let dealt = UInt64(max(0, (population.subscribers - b + n - 1) / n))
+        // Subscribers hold the images of k < dealt under k -> k * 7919 mod cap (see `number`).
+        let k = cap > dealt ? dealt + h % (cap - dealt) : h % max(cap, 1)
+        let offset = cap <= 1 ? 0 : (k % cap) &* 7919 % cap
+        return SimNumber.inBlock(population.blocks[b], offset: offset, length: population.numberLength)
+    }
+
     public func isElderly(_ i: Int) -> Bool {
         let p = isElderlyBlock[block(i)] ? elderlyInBlock : elderlyElsewhere
         return Double(mixHash(seed, UInt64(i), 1) >> 11) * 0x1.0p-53 < p

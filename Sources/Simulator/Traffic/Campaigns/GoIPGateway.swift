@@ -23,12 +23,8 @@ final class GoIPGateway: CampaignSource {
     /// the population's blocks that no subscriber of the scenario has been dealt.
     private func sim(_ ctx: SimContext, _ k: Int) -> SimNumber {
         guard campaign.goip.viaAccess else { return freshMobile(ctx, 1000 + UInt64(k)) }
-        let p = ctx.scenario.population
         let h = mixHash(ctx.seed, UInt64(index) << 16 | UInt64(k), 31)
-        let block = p.blocks[Int(h % UInt64(p.blocks.count))]
-        var room: UInt64 = 1
-        for _ in 0..<max(0, p.numberLength - block.count) { room = room &* 10 }
-        return SimNumber.inBlock(block, offset: (h >> 8) % room, length: p.numberLength)
+        return ctx.population.undealtNumber(block: Int(h % UInt64(ctx.scenario.population.blocks.count)), h >> 8)
     }
 
     override func call(_ ctx: SimContext, at t: Int64) -> CallPlan {
