@@ -23,8 +23,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        // Bytes on the wire: capture files, link layers, IP, tunnels, UDP/TCP, SIP parsing.
-        .target(name: "Wire", dependencies: ["CPcap"], swiftSettings: hotPath),
+        // zlib: HEP3 compressed payload chunks.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Bytes on the wire: capture files, link layers, IP, tunnels, UDP/TCP, HEP, SIP parsing.
+        .target(name: "Wire", dependencies: ["CPcap", "CZlib"], swiftSettings: hotPath),
         // Telephone numbers: E.164 normalisation of SIP/tel user parts.
         .target(name: "Numbering"),
         // Binary state of detectors, calls and lists, for `replay --state-out/--state-in`.
@@ -61,7 +63,7 @@ let package = Package(
         .target(name: "PacketCrafting"),
         .executableTarget(name: "demo-trace", dependencies: ["PacketCrafting"]),
 
-        .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting", "CZlib"]),
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),

@@ -74,6 +74,39 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(.custom("replay / libpcap time x100", polarity: .prefersSmaller, useScalingFactor: false),
                               Int(replay * 100 / max(floor, 1)))
     }
+
+    // HEP3 against plain SIP: the same 20,000 messages, as UDP datagrams and wrapped in
+    // HEP3 (plain payload chunk), decoded in the same iteration (target: at most 1.5x).
+    let plainNs = BenchmarkMetric.custom("plain SIP ns/message", polarity: .prefersSmaller, useScalingFactor: false)
+    let hepNs = BenchmarkMetric.custom("HEP3 ns/message", polarity: .prefersSmaller, useScalingFactor: false)
+    let hepRatio = BenchmarkMetric.custom("HEP3 / plain x100", polarity: .prefersSmaller, useScalingFactor: false)
+    var hepConfig = config
+    hepConfig.metrics += [plainNs, hepNs, hepRatio]
+    Benchmark("decode: HEP3 vs plain SIP", configuration: hepConfig) { benchmark in
+        benchmark.stopMeasurement()
+        let (plain, hep) = HEPFrames.make(20_000)
+        func run(_ frames: [[UInt8]]) -> (UInt64, Int) {
+            let decoder = PacketDecoder()
+            var n = 0
+            let t0 = MonotonicClock.now()
+            for (i, f) in frames.enumerated() {
+                f.withUnsafeBytes { b in
+                    decoder.decode(CapturedPacket(frame: i + 1, timestamp: Int64(i) * 1_000_000, linkType: .ethernet, bytes: b,
+                                                  originalLength: b.count)) { _, _ in n += 1 }
+                }
+            }
+            return (MonotonicClock.now() - t0, n)
+        }
+        let (base, a) = run(plain)
+        benchmark.startMeasurement()
+        let (wrapped, b) = run(hep)
+        benchmark.stopMeasurement()
+        precondition(a == frames20k && b == frames20k)
+        benchmark.measurement(plainNs, Int(base / UInt64(a)))
+        benchmark.measurement(hepNs, Int(wrapped / UInt64(b)))
+        benchmark.measurement(hepRatio, Int(wrapped * 100 / max(base, 1)))
+    }
+
 }
 
 /// The capture every benchmark reads, written once per process.
@@ -122,5 +155,33 @@ enum BenchmarkCapture {
         var sum = 0
         while pcap_next_ex(h, &header, &data) == 1 { sum &+= Int(data![Int(header!.pointee.caplen) - 1]) }
         return sum
+    }
+}
+
+let frames20k = 20_000
+
+/// The same SIP messages as plain UDP frames and as HEP3 datagrams to port 9060.
+enum HEPFrames {
+    static func make(_ count: Int) -> (plain: [[UInt8]], hep: [[UInt8]]) {
+        var plain: [[UInt8]] = [], hep: [[UInt8]] = []
+        for i in 0..<count {
+            let sip = Array(("INVITE sip:+86139\(10_000_000 + i)@example.net SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 198.51.100.10:5060;branch=z9hG4bK\(i)\r\nMax-Forwards: 70\r\n"
+                + "From: <sip:+86138\(10_000_000 + i)@example.net>;tag=\(i)\r\nTo: <sip:+86139\(10_000_000 + i)@example.net>\r\n"
+                + "Call-ID: bench-\(i)@198.51.100.10\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n").utf8)
+            plain.append(FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.udp(sip, sourcePort: 5060, destinationPort: 5060),
+                                                                 source: "198.51.100.10", destination: "10.10.0.1", proto: 17)))
+            func chunk(_ type: UInt8, _ v: [UInt8]) -> [UInt8] {
+                [0, 0, 0, type, UInt8((6 + v.count) >> 8), UInt8((6 + v.count) & 0xFF)] + v
+            }
+            var chunks = chunk(1, [2]) + chunk(2, [17]) + chunk(3, [198, 51, 100, 10]) + chunk(4, [10, 10, 0, 1])
+            chunks += chunk(7, [0x13, 0xC4]) + chunk(8, [0x13, 0xC4]) + chunk(9, [0x69, 0x21, 0x97, 0x40]) + chunk(10, [0, 0, 0, 1])
+            chunks += chunk(11, [1]) + chunk(12, [0, 0, 7, 0xD1]) + chunk(15, sip)
+            let total = 6 + chunks.count
+            let datagram = Array("HEP3".utf8) + [UInt8(total >> 8), UInt8(total & 0xFF)] + chunks
+            hep.append(FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.udp(datagram, sourcePort: 40000, destinationPort: 9060),
+                                                               source: "192.0.2.50", destination: "192.0.2.60", proto: 17)))
+        }
+        return (plain, hep)
     }
 }

@@ -4,6 +4,9 @@ public struct DecoderConfiguration: Sendable {
     /// (`--decode-as udp:PORT=sip` adds to these). SIP is recognised on every port.
     public var sipUDPPorts: Set<UInt16> = [5060]
     public var sipTCPPorts: Set<UInt16> = [5060]
+    /// The port where HEP versions 1 and 2 (which have no magic) are looked for; `HEP3`
+    /// is recognised by content on every port.
+    public var hepPort: UInt16 = 9060
     /// Pending fragmented datagrams kept at most, and how long one may wait for its rest.
     public var maxPendingDatagrams = 4096
     public var fragmentTimeout: Nanoseconds = 30_000_000_000

@@ -6,6 +6,8 @@ public struct MessageContext: Sendable {
     public var source = Endpoint(address: .unspecified, port: 0)
     public var destination = Endpoint(address: .unspecified, port: 0)
     public var transport = Transport.udp
+    /// The HEP capture agent's id when the message came in HEP (0: not HEP).
+    public var captureID: UInt32 = 0
 
     public init() {}
 }

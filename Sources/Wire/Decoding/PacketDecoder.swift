@@ -14,6 +14,8 @@ public final class PacketDecoder {
     var streams: TCPStreamTable
     var message = SIPMessage()
     var context = MessageContext()
+    /// Where compressed HEP payloads are inflated (allocated once).
+    var hepInflated = [UInt8](repeating: 0, count: PacketDecoder.hepInflateLimit)
     /// Fragments resolved by the packet being decoded, counted with its disposition.
     var resolvedFragments = 0
     /// The SIP outcome of the packet being decoded (first malformed message wins).

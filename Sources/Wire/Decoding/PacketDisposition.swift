@@ -22,6 +22,9 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
     case sipMissingFromOrTo
     case sipBadCSeq
     case sipMessageTooLarge
+    case hepBadHeader
+    case hepInflateFailed
+    case hepPayloadNotSIP
 
     public var name: String {
         switch self {
@@ -46,6 +49,9 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
         case .sipMissingFromOrTo: "sip_missing_from_or_to"
         case .sipBadCSeq: "sip_bad_cseq"
         case .sipMessageTooLarge: "sip_message_too_large"
+        case .hepBadHeader: "hep_bad_header"
+        case .hepInflateFailed: "hep_inflate_failed"
+        case .hepPayloadNotSIP: "hep_payload_not_sip"
         }
     }
 }
@@ -60,7 +66,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     case tcpNoPayload
     /// SCTP (SIP or SIGTRAN): a later issue decodes it.
     case sctp
-    /// HEP/EEP encapsulation: a later issue decodes it.
+    /// HEP of another protocol type than SIP (RTCP, logs, ...).
     case hep
     /// GTP-U tunnels: a later issue decodes them.
     case gtp
@@ -76,7 +82,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .tcpNotSIP: "tcp_not_sip"
         case .tcpNoPayload: "tcp_no_payload"
         case .sctp: "sctp_not_yet_decoded"
-        case .hep: "hep_not_yet_decoded"
+        case .hep: "hep_not_sip"
         case .gtp: "gtp_not_yet_decoded"
         case .webSocket: "websocket_not_yet_decoded"
         }
@@ -93,6 +99,8 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
     case udp, tcp
     case tcpSegmentsSIP, tcpRetransmissions, tcpOutOfOrder, tcpFlowsEvicted, tcpMessagesSpanningSegments
     case sipMessages, sipKeepalives, sipOverUDP, sipOverTCP
+    /// HEP datagrams decoded, payloads inflated, and SIP messages found inside.
+    case hep, hepInflated, sipOverHEP
 
     public var name: String {
         switch self {
@@ -124,6 +132,9 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
         case .sipKeepalives: "sip_keepalives"
         case .sipOverUDP: "sip_over_udp"
         case .sipOverTCP: "sip_over_tcp"
+        case .hep: "hep"
+        case .hepInflated: "hep_inflated"
+        case .sipOverHEP: "sip_over_hep"
         }
     }
 }

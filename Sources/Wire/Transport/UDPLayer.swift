@@ -15,11 +15,11 @@ extension PacketDecoder {
         context.source = Endpoint(address: source, port: sourcePort)
         context.destination = Endpoint(address: destination, port: destinationPort)
         context.transport = .udp
+        context.captureID = 0
 
         if sourcePort == 2152 || destinationPort == 2152 { return .skipped(.gtp) }
-        if payload.matches("HEP3", at: 0)
-            || ((destinationPort == 9060 || sourcePort == 9060) && payload.count > 2 && (payload[0] == 1 || payload[0] == 2)) {
-            return .skipped(.hep)
+        if Self.looksLikeHEP(payload, sourcePort: sourcePort, destinationPort: destinationPort, hepPort: configuration.hepPort) {
+            return hep(payload, emit: emit)
         }
         switch SIPParser.recognize(payload) {
         case .sip:
