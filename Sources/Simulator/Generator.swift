@@ -19,6 +19,10 @@ public final class Generator {
     public let seed: UInt64
     private let ctx: SimContext
     private var sources: [TrafficSource]
+    /// Write every message as a HEP capture agent sends it (HEP3 to a collector on UDP
+    /// 9060) instead of as the core's capture of the signalling itself.
+    public var hep = false
+    private var hepAgent: HEPWrapper? { hep ? HEPWrapper() : nil }
 
     /// `targetCalls` scales the scenario to about that many call setups, keeping its mix:
     /// the population, the legitimate high-volume and foreign rates, and the campaigns'
@@ -137,7 +141,12 @@ public final class Generator {
                 let (src, sport, dst, dport) = fromOrigin ? (plan.origin.ip, plan.origin.port, text.core, 5060)
                                                           : (text.core, 5060, plan.origin.ip, plan.origin.port)
                 let write: PacketFramer.Emit = { writer.write($0, at: p.time) }
-                if plan.origin.transport == .udp {
+                if let hep = hepAgent {
+                    let datagram = hep.wrap(payload, src: src, srcPort: sport, dst: dst, dstPort: dport, tcp: plan.origin.transport == .tcp,
+                                            at: p.time)
+                    framer.udp(src: hep.agent, srcPort: hep.agentPort, dst: hep.collector, dstPort: hep.collectorPort, vlan: nil,
+                               payload: datagram, emit: write)
+                } else if plan.origin.transport == .udp {
                     framer.udp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: plan.origin.vlan, payload: payload, emit: write)
                 } else {
                     framer.tcp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: plan.origin.vlan, payload: payload,

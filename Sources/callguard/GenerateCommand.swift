@@ -24,6 +24,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Scale the scenario to about this many call setups, keeping its mix.")
     var calls: Int?
 
+    @Flag(help: "Write every message as a HEP capture agent sends it: HEP3 datagrams from 192.0.2.250 to a collector at 192.0.2.251:9060, carrying the message's own addresses and capture time.")
+    var hep = false
+
     @Flag(help: "List the built-in scenarios.")
     var list = false
 
@@ -56,6 +59,7 @@ struct Generate: ParsableCommand {
         let parsed = try loadScenario(name)
         let labels = String(out.dropLast(".pcap".count)) + ".labels.csv"
         let generator = Generator(scenario: parsed, seed: seed, targetCalls: calls)
+        generator.hep = hep
         let t0 = MonotonicClock.now()
         let summary: GenerationSummary
         do {
