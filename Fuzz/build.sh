@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .build-fuzz Fuzz/corpus
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 \
-    -module-name WireFuzz -I Sources/CPcap \
+    -module-name WireFuzz -I Sources/CPcap -I Sources/CZlib \
     Fuzz/DecodeFuzz.swift $(find Sources/Wire -name '*.swift' | sort) \
-    -lpcap -o .build-fuzz/decode-fuzz
+    -lpcap -lz -o .build-fuzz/decode-fuzz
 echo "built .build-fuzz/decode-fuzz"
