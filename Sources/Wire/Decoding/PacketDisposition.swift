@@ -25,6 +25,7 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
     case hepBadHeader
     case hepInflateFailed
     case hepPayloadNotSIP
+    case gtpTruncated
 
     public var name: String {
         switch self {
@@ -52,6 +53,7 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
         case .hepBadHeader: "hep_bad_header"
         case .hepInflateFailed: "hep_inflate_failed"
         case .hepPayloadNotSIP: "hep_payload_not_sip"
+        case .gtpTruncated: "gtp_truncated"
         }
     }
 }
@@ -68,7 +70,8 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     case sctp
     /// HEP of another protocol type than SIP (RTCP, logs, ...).
     case hep
-    /// GTP-U tunnels: a later issue decodes them.
+    /// GTP-U messages that carry no user data (echo, error indication, end marker), or
+    /// tunnels nested past the depth limit.
     case gtp
     /// SIP over WebSocket: a later issue decodes it.
     case webSocket
@@ -83,7 +86,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .tcpNoPayload: "tcp_no_payload"
         case .sctp: "sctp_not_yet_decoded"
         case .hep: "hep_not_sip"
-        case .gtp: "gtp_not_yet_decoded"
+        case .gtp: "gtp_not_user_data"
         case .webSocket: "websocket_not_yet_decoded"
         }
     }
@@ -101,6 +104,8 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
     case sipMessages, sipKeepalives, sipOverUDP, sipOverTCP
     /// HEP datagrams decoded, payloads inflated, and SIP messages found inside.
     case hep, hepInflated, sipOverHEP
+    /// GTP-U G-PDUs whose user packet was decoded.
+    case gtpU
 
     public var name: String {
         switch self {
@@ -135,6 +140,7 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
         case .hep: "hep"
         case .hepInflated: "hep_inflated"
         case .sipOverHEP: "sip_over_hep"
+        case .gtpU: "gtp_u"
         }
     }
 }

@@ -108,7 +108,7 @@ extension PacketDecoder {
     func transport(_ proto: UInt8, _ p: UnsafeRawBufferPointer, _ source: IPAddress, _ destination: IPAddress,
                    depth: Int, emit: Emit) -> PacketDisposition {
         switch proto {
-        case 17: return udp(p, source, destination, emit: emit)
+        case 17: return udp(p, source, destination, depth: depth, emit: emit)
         case 6: return tcp(p, source, destination, emit: emit)
         case 4, 41:  // IPv4 or IPv6 inside IP
             guard depth < configuration.maxTunnelDepth else { return .skipped(.otherIPProtocol) }

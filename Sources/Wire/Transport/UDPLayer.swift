@@ -1,6 +1,6 @@
 /// UDP: one datagram, at most one SIP message (or a CRLF keepalive).
 extension PacketDecoder {
-    func udp(_ p: UnsafeRawBufferPointer, _ source: IPAddress, _ destination: IPAddress, emit: Emit) -> PacketDisposition {
+    func udp(_ p: UnsafeRawBufferPointer, _ source: IPAddress, _ destination: IPAddress, depth: Int, emit: Emit) -> PacketDisposition {
         guard p.count >= 8 else { return .malformed(.udpTruncated) }
         let sourcePort = p.be16(0)
         let destinationPort = p.be16(2)
@@ -17,7 +17,7 @@ extension PacketDecoder {
         context.transport = .udp
         context.captureID = 0
 
-        if sourcePort == 2152 || destinationPort == 2152 { return .skipped(.gtp) }
+        if sourcePort == 2152 || destinationPort == 2152 { return gtpU(payload, depth: depth, emit: emit) }
         if Self.looksLikeHEP(payload, sourcePort: sourcePort, destinationPort: destinationPort, hepPort: configuration.hepPort) {
             return hep(payload, emit: emit)
         }
