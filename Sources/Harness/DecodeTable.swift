@@ -71,7 +71,7 @@ public struct DecodeTable {
         case .time: return Self.epoch(c.timestamp)
         case .src: return c.source.description
         case .dst: return c.destination.description
-        case .transport: return c.transport == .udp ? "udp" : "tcp"
+        case .transport: return c.transport == .udp ? "udp" : c.transport == .tcp ? "tcp" : "sctp"
         case .method: return m.isRequest ? m.methodName : ""
         case .status: return m.isRequest ? "" : String(m.statusCode)
         case .callID: return m.text(m.callID)

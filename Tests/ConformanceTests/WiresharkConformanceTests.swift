@@ -11,11 +11,11 @@ struct WiresharkConformanceTests {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/conformance").path
     static let available = FileManager.default.fileExists(atPath: root + "/MANIFEST.md")
 
-    /// Captures whose SIP travels in encapsulations a later issue decodes (GTP-U, SCTP,
-    /// WebSocket). Their rows are reported but not scored; their packets must be counted
-    /// as not signalling, never as errors.
+    /// Captures whose SIP travels in an encapsulation a later issue decodes (WebSocket).
+    /// Their rows are reported but not scored; their packets must be counted as not
+    /// signalling, never as errors.
     static let deferred: Set<String> = [
-        "heplify/example-pcap-v1/sip_sctp.pcap", "heplify/example-pcap-v1/sip_tcp_websocket.pcap",
+        "heplify/example-pcap-v1/sip_tcp_websocket.pcap",
     ]
     /// HEP captures: CallGuard stamps each message with the capture time the HEP agent
     /// recorded, tshark (with hep.lua) with the collector's frame time; every other field

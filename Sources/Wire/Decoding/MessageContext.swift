@@ -1,6 +1,6 @@
 /// Where a SIP message came from: the frame that completed it and its addresses.
 public struct MessageContext: Sendable {
-    public enum Transport: UInt8, Sendable { case udp, tcp }
+    public enum Transport: UInt8, Sendable { case udp, tcp, sctp }
     public var frame = 0
     public var timestamp: Nanoseconds = 0
     public var source = Endpoint(address: .unspecified, port: 0)

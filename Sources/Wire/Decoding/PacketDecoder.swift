@@ -14,6 +14,9 @@ public final class PacketDecoder {
     var streams: TCPStreamTable
     var message = SIPMessage()
     var context = MessageContext()
+    /// SCTP user messages being reassembled, and the last TSN taken per direction and stream.
+    var sctpPending: [UInt64: SCTPMessage] = [:]
+    var sctpLastTSN: [UInt64: UInt32] = [:]
     /// Where compressed HEP payloads are inflated (allocated once).
     var hepInflated = [UInt8](repeating: 0, count: PacketDecoder.hepInflateLimit)
     /// Fragments resolved by the packet being decoded, counted with its disposition.

@@ -26,6 +26,9 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
     case hepInflateFailed
     case hepPayloadNotSIP
     case gtpTruncated
+    case sctpTruncated
+    case sctpFragmentMissing
+    case sctpReassemblyTableFull
 
     public var name: String {
         switch self {
@@ -54,6 +57,9 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
         case .hepInflateFailed: "hep_inflate_failed"
         case .hepPayloadNotSIP: "hep_payload_not_sip"
         case .gtpTruncated: "gtp_truncated"
+        case .sctpTruncated: "sctp_truncated"
+        case .sctpFragmentMissing: "sctp_fragment_missing"
+        case .sctpReassemblyTableFull: "sctp_reassembly_table_full"
         }
     }
 }
@@ -66,7 +72,8 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     case udpNotSIP
     case tcpNotSIP
     case tcpNoPayload
-    /// SCTP (SIP or SIGTRAN): a later issue decodes it.
+    /// SCTP without SIP: the association's control chunks, and SIGTRAN (M3UA, M2PA),
+    /// which a later issue decodes.
     case sctp
     /// HEP of another protocol type than SIP (RTCP, logs, ...).
     case hep
@@ -84,7 +91,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .udpNotSIP: "udp_not_sip"
         case .tcpNotSIP: "tcp_not_sip"
         case .tcpNoPayload: "tcp_no_payload"
-        case .sctp: "sctp_not_yet_decoded"
+        case .sctp: "sctp_no_sip"
         case .hep: "hep_not_sip"
         case .gtp: "gtp_not_user_data"
         case .webSocket: "websocket_not_yet_decoded"
@@ -106,6 +113,9 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
     case hep, hepInflated, sipOverHEP
     /// GTP-U G-PDUs whose user packet was decoded.
     case gtpU
+    /// SCTP packets, DATA chunks, bad CRC32c, retransmitted chunks ignored, user messages
+    /// reassembled from fragments, and SIP messages found.
+    case sctp, sctpDataChunks, sctpBadChecksum, sctpDuplicateChunks, sctpMessagesReassembled, sipOverSCTP
 
     public var name: String {
         switch self {
@@ -141,6 +151,12 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
         case .hepInflated: "hep_inflated"
         case .sipOverHEP: "sip_over_hep"
         case .gtpU: "gtp_u"
+        case .sctp: "sctp"
+        case .sctpDataChunks: "sctp_data_chunks"
+        case .sctpBadChecksum: "sctp_bad_checksum"
+        case .sctpDuplicateChunks: "sctp_duplicate_chunks"
+        case .sctpMessagesReassembled: "sctp_messages_reassembled"
+        case .sipOverSCTP: "sip_over_sctp"
         }
     }
 }

@@ -118,7 +118,7 @@ extension PacketDecoder {
             guard depth < configuration.maxTunnelDepth else { return .skipped(.otherIPProtocol) }
             return gre(p, depth: depth + 1, emit: emit)
         case 132:
-            return .skipped(.sctp)
+            return sctp(p, source, destination, emit: emit)
         default:
             return .skipped(.otherIPProtocol)
         }
