@@ -54,7 +54,7 @@ struct TCPReassemblyTests {
                                                                               seq: 1), source: "192.0.2.1",
                                                             destination: "192.0.2.2", proto: 6))
         let (_, c) = decode([other])
-        #expect(c[skipped: .webSocket] + c[skipped: .tcpNotSIP] == 1)
+        #expect(c[skipped: .tcpNotSIP] == 1)
         let garbage = Array("HELLO WORLD THIS IS NOT SIP\r\n\r\n".utf8)
         let (_, c2) = decode([segment(garbage, seq: 1)])
         #expect(c2[malformed: .sipGarbageOnSIPPort] == 1)

@@ -29,6 +29,8 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
     case sctpTruncated
     case sctpFragmentMissing
     case sctpReassemblyTableFull
+    case webSocketBadHandshake
+    case webSocketPayloadNotSIP
 
     public var name: String {
         switch self {
@@ -60,6 +62,8 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
         case .sctpTruncated: "sctp_truncated"
         case .sctpFragmentMissing: "sctp_fragment_missing"
         case .sctpReassemblyTableFull: "sctp_reassembly_table_full"
+        case .webSocketBadHandshake: "websocket_bad_handshake"
+        case .webSocketPayloadNotSIP: "websocket_payload_not_sip"
         }
     }
 }
@@ -80,8 +84,6 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// GTP-U messages that carry no user data (echo, error indication, end marker), or
     /// tunnels nested past the depth limit.
     case gtp
-    /// SIP over WebSocket: a later issue decodes it.
-    case webSocket
 
     public var name: String {
         switch self {
@@ -94,7 +96,6 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .sctp: "sctp_no_sip"
         case .hep: "hep_not_sip"
         case .gtp: "gtp_not_user_data"
-        case .webSocket: "websocket_not_yet_decoded"
         }
     }
 }
@@ -116,6 +117,8 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
     /// SCTP packets, DATA chunks, bad CRC32c, retransmitted chunks ignored, user messages
     /// reassembled from fragments, and SIP messages found.
     case sctp, sctpDataChunks, sctpBadChecksum, sctpDuplicateChunks, sctpMessagesReassembled, sipOverSCTP
+    /// WebSocket frames read, and SIP messages found in them.
+    case webSocketFrames, sipOverWebSocket
 
     public var name: String {
         switch self {
@@ -157,6 +160,8 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
         case .sctpDuplicateChunks: "sctp_duplicate_chunks"
         case .sctpMessagesReassembled: "sctp_messages_reassembled"
         case .sipOverSCTP: "sip_over_sctp"
+        case .webSocketFrames: "websocket_frames"
+        case .sipOverWebSocket: "sip_over_websocket"
         }
     }
 }

@@ -65,8 +65,7 @@ extension PacketDecoder {
             let overlap = Int(-delta)
             if overlap >= payload.count {
                 counters.bump(.tcpRetransmissions)
-                return stream.content == .other ? .skipped(.tcpNotSIP)
-                    : stream.content == .webSocket ? .skipped(.webSocket) : .signalling
+                return stream.content == .other ? .skipped(.tcpNotSIP) : .signalling
             }
             data = payload.dropping(overlap)
         }
@@ -98,7 +97,7 @@ extension PacketDecoder {
         if stream.buffer.isEmpty {
             // Fast path: frame straight from the packet; copy only an incomplete tail.
             let (used, d) = frame(stream, data, spanning: false, onSIPPort: onSIPPort, emit: emit)
-            if used < data.count && stream.content != .other && stream.content != .webSocket {
+            if used < data.count && stream.content != .other {
                 stream.buffer.append(contentsOf: data.dropping(used))
             }
             return d
@@ -116,6 +115,7 @@ extension PacketDecoder {
     /// Frames messages from the start of `bytes`; returns how many bytes were used.
     private func frame(_ stream: TCPStreamTable.Stream, _ bytes: UnsafeRawBufferPointer, spanning: Bool,
                        onSIPPort: Bool, emit: Emit) -> (Int, PacketDisposition) {
+        if stream.content == .webSocket { return webSocket(stream, bytes, emit: emit) }
         var offset = 0
         var disposition: PacketDisposition = stream.content == .sip ? .signalling : .skipped(.tcpNotSIP)
         while offset < bytes.count {
@@ -132,7 +132,8 @@ extension PacketDecoder {
                 case .notSIP:
                     if rest.matches("GET ", at: 0) || rest.matches("HTTP/1.1 101", at: 0) {
                         stream.content = .webSocket
-                        return (bytes.count, .skipped(.webSocket))
+                        let (used, d) = webSocket(stream, rest, emit: emit)
+                        return (offset + used, d)
                     }
                     stream.content = .other
                     return (bytes.count, onSIPPort ? .malformed(.sipGarbageOnSIPPort) : .skipped(.tcpNotSIP))

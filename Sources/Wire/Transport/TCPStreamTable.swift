@@ -22,6 +22,10 @@ final class TCPStreamTable {
         var lastSeen: Nanoseconds
         /// Bytes of an oversized message still to be dropped as they arrive.
         var skipping = 0
+        /// WebSocket: whether the HTTP upgrade is behind, and a message whose frames are
+        /// still arriving (unmasked).
+        var webSocketOpen = false
+        var webSocketMessage: [UInt8] = []
 
         init(nextSeq: UInt32, now: Nanoseconds) {
             self.nextSeq = nextSeq
