@@ -28,6 +28,14 @@ public struct DecodeTable {
         case sdpOrigin = "sdp_o"
         case sdpSession = "sdp_s"
         case defect
+        /// `sip` or `isup`; the ISUP message's point codes, circuit, type and IAM numbers.
+        case proto = "protocol"
+        case opc, dpc, cic
+        case isupType = "isup_type"
+        case called, calling
+        case callingNOA = "calling_noa"
+        case callingPresentation = "calling_presentation"
+        case callingScreening = "calling_screening"
     }
 
     public static let defaultFields: [Field] = [.frame, .time, .src, .dst, .method, .status, .callID, .fromUser, .toUser,
@@ -95,7 +103,29 @@ public struct DecodeTable {
         case .sdpOrigin: return m.text(m.sdpOrigin)
         case .sdpSession: return m.text(m.sdpSessionName)
         case .defect: return m.defect?.name ?? ""
+        case .proto: return "sip"
+        case .opc, .dpc, .cic, .isupType, .called, .calling, .callingNOA, .callingPresentation, .callingScreening: return ""
         }
+    }
+
+    /// One row for an ISUP message: its own fields and the carrying packet's; SIP fields empty.
+    public func row(_ m: ISUPMessage, _ c: MessageContext) -> String {
+        fields.map { f -> String in
+            switch f {
+            case .frame, .time, .src, .dst, .transport: return value(f, SIPMessage(), c)
+            case .proto: return "isup"
+            case .opc: return m.inSIPBody ? "" : String(m.opc)
+            case .dpc: return m.inSIPBody ? "" : String(m.dpc)
+            case .cic: return String(m.cic)
+            case .isupType: return m.typeName
+            case .called: return m.called
+            case .calling: return m.calling
+            case .callingNOA: return m.type == 1 && !m.calling.isEmpty ? String(m.callingNatureOfAddress) : ""
+            case .callingPresentation: return m.type == 1 && !m.calling.isEmpty ? String(m.callingPresentation) : ""
+            case .callingScreening: return m.type == 1 && !m.calling.isEmpty ? String(m.callingScreening) : ""
+            default: return ""
+            }
+        }.joined(separator: "\t")
     }
 
     /// `1362867909.703901000`: seconds with nine decimals, as tshark prints `frame.time_epoch`.

@@ -3,10 +3,10 @@ import Harness
 import Numbering
 import Wire
 
-/// `callguard decode`: one tab-separated line per SIP message, for comparing with Wireshark.
+/// `callguard decode`: one tab-separated line per SIP or ISUP message, for comparing with Wireshark.
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the SIP messages in captures as a tab-separated table.",
+        abstract: "Print the SIP and ISUP messages in captures as a tab-separated table.",
         discussion: "Fields: " + DecodeTable.Field.allCases.map(\.rawValue).joined(separator: ","))
 
     @OptionGroup var capture: CaptureOptions
@@ -28,6 +28,7 @@ struct Decode: ParsableCommand {
         let source = try capture.openCaptures()
         let decoder = PacketDecoder(configuration: try capture.decoderConfiguration())
         print(table.header)
+        decoder.onISUP = { message, context in print(table.row(message, context)) }
         while let packet = source.next() {
             decoder.decode(packet) { message, context in
                 print(table.row(message, context))

@@ -85,6 +85,47 @@ struct WiresharkConformanceTests {
         #expect(ratio >= 0.99, "only \(matched) of \(scored) messages match Wireshark")
     }
 
+    /// ISUP over MTP2, M2PA and M3UA (RFC 4666 and draft-6): OPC, DPC, CIC, message type
+    /// and the IAM's called and calling digits, against tshark's `*.isup.tsv`. ISUP inside
+    /// SIP-I bodies is not decoded yet: those rows are reported, not scored.
+    @Test(.enabled(if: available, "../shared/conformance is absent (repository cloned on its own): skipped"))
+    func isupEqualsWireshark() throws {
+        let files = try FileManager.default.subpathsOfDirectory(atPath: Self.root + "/expected").filter { $0.hasSuffix(".isup.tsv") }.sorted()
+        var scored = 0, matched = 0, sipI = 0
+        var report: [String] = []
+        for tsv in files {
+            let capture = String(tsv.dropLast(".isup.tsv".count))
+            let expected = try String(contentsOfFile: Self.root + "/expected/" + tsv, encoding: .utf8)
+                .split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            let source = try CaptureMerger(paths: [Self.root + "/" + capture])
+            let decoder = PacketDecoder()
+            var byFrame: [String: [[String]]] = [:]
+            decoder.onISUP = { m, c in
+                byFrame[String(c.frame), default: []].append([String(m.opc), String(m.dpc), String(m.cic), String(m.type), m.called, m.calling])
+            }
+            while let packet = source.next() { decoder.decode(packet) { _, _ in } }
+            decoder.finish()
+            #expect(decoder.counters.isBalanced && decoder.counters.pending == 0, "\(capture): packets not all accounted")
+            for row in expected {
+                if row[6].contains("SIP body") { sipI += 1; continue }
+                scored += 1
+                let want = [row[2], row[3], row[4], row[5], row[7], row[8]]
+                guard var got = byFrame[row[0]], !got.isEmpty else {
+                    report.append("\(capture) frame \(row[0]): missing \(row[6])")
+                    continue
+                }
+                let first = got.removeFirst()
+                byFrame[row[0]] = got
+                if first == want { matched += 1 } else { report.append("\(capture) frame \(row[0]): wireshark \(want) callguard \(first)") }
+            }
+        }
+        let ratio = Double(matched) / Double(max(scored, 1))
+        print("conformance: \(matched)/\(scored) Wireshark ISUP messages identical (\(String(format: "%.2f", ratio * 100))%); \(sipI) in SIP-I bodies not scored")
+        for line in report.prefix(20) { print("conformance: " + line) }
+        #expect(scored >= 5000)
+        #expect(ratio >= 0.99, "only \(matched) of \(scored) ISUP messages match Wireshark")
+    }
+
     /// tshark 4.0 fills `sip.from.user` and `sip.to.user` for `sip:`/`sips:` URIs only; for a
     /// `tel:` URI (VoLTE handsets use them) it leaves them empty where CallGuard gives the
     /// number.

@@ -39,4 +39,5 @@ public struct LinkType: RawRepresentable, Hashable, Sendable {
     public static let ipv4 = LinkType(rawValue: 228)
     public static let ipv6 = LinkType(rawValue: 229)
     public static let linuxSLL2 = LinkType(rawValue: 276)
+    public static let mtp2 = LinkType(rawValue: 140)        // SS7 MTP2 without pseudo-header
 }

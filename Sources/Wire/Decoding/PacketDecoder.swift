@@ -8,6 +8,11 @@
 public final class PacketDecoder {
     public typealias Emit = (SIPMessage, MessageContext) -> Void
 
+    /// Receives every ISUP message decoded (over MTP2, M2PA or M3UA), with the context of
+    /// the packet that carried it; the engine does not track ISUP calls yet.
+    public var onISUP: ((ISUPMessage, MessageContext) -> Void)?
+    var isupMessage = ISUPMessage()
+
     public let configuration: DecoderConfiguration
     public internal(set) var counters = DecodeCounters()
     var fragments: FragmentReassembler

@@ -31,6 +31,7 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
     case sctpReassemblyTableFull
     case webSocketBadHandshake
     case webSocketPayloadNotSIP
+    case isupTruncated
 
     public var name: String {
         switch self {
@@ -64,6 +65,7 @@ public enum MalformedReason: Int, CaseIterable, Sendable {
         case .sctpReassemblyTableFull: "sctp_reassembly_table_full"
         case .webSocketBadHandshake: "websocket_bad_handshake"
         case .webSocketPayloadNotSIP: "websocket_payload_not_sip"
+        case .isupTruncated: "isup_truncated"
         }
     }
 }
@@ -84,6 +86,8 @@ public enum SkipReason: Int, CaseIterable, Sendable {
     /// GTP-U messages that carry no user data (echo, error indication, end marker), or
     /// tunnels nested past the depth limit.
     case gtp
+    /// SS7 without a call: SCCP, TUP, link status and fill-in units, SIGTRAN management.
+    case notISUP
 
     public var name: String {
         switch self {
@@ -96,6 +100,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .sctp: "sctp_no_sip"
         case .hep: "hep_not_sip"
         case .gtp: "gtp_not_user_data"
+        case .notISUP: "ss7_not_isup"
         }
     }
 }
@@ -119,6 +124,8 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
     case sctp, sctpDataChunks, sctpBadChecksum, sctpDuplicateChunks, sctpMessagesReassembled, sipOverSCTP
     /// WebSocket frames read, and SIP messages found in them.
     case webSocketFrames, sipOverWebSocket
+    /// SS7: MTP2 units, M2PA and M3UA messages, and ISUP messages decoded.
+    case mtp2, m2pa, m3ua, isupMessages
 
     public var name: String {
         switch self {
@@ -162,6 +169,10 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
         case .sipOverSCTP: "sip_over_sctp"
         case .webSocketFrames: "websocket_frames"
         case .sipOverWebSocket: "sip_over_websocket"
+        case .mtp2: "mtp2"
+        case .m2pa: "m2pa"
+        case .m3ua: "m3ua"
+        case .isupMessages: "isup_messages"
         }
     }
 }

@@ -32,6 +32,8 @@ extension PacketDecoder {
             return ppp(b, depth: 0, emit: emit)
         case .pppEther:
             return pppoe(b, depth: 0, emit: emit)
+        case .mtp2:
+            return mtp2(b)
         default:
             return .skipped(.unsupportedLinkType)
         }

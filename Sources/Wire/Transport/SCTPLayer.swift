@@ -51,6 +51,11 @@ extension PacketDecoder {
 
     private func sctpData(_ data: UnsafeRawBufferPointer, tsn: UInt32, flags: UInt8, key: UInt64, ppid: UInt32,
                           onSIPPort: Bool, emit: Emit) -> PacketDisposition {
+        if ppid == 3 || ppid == 5 {
+            // SIGTRAN: one whole message per chunk in practice; fragments are not reassembled.
+            guard flags & 0x03 == 0x03 else { return .skipped(.sctp) }
+            return ppid == 3 ? m3ua(data) : m2pa(data)
+        }
         guard ppid == 0 || onSIPPort else { return .skipped(.sctp) }
         // A TSN at or below the last one taken in this direction and stream is a retransmission.
         if let last = sctpLastTSN[key], Int32(bitPattern: tsn &- last) <= 0 {

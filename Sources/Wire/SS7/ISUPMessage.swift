@@ -1,0 +1,82 @@
+/// One ISUP message (ITU-T Q.763), as the SS7 side of an interconnect carries a call: the
+/// circuit it concerns, its type, and for an IAM the called and calling party numbers
+/// with the facts that tell a verified number from a typed-in one (nature of address,
+/// presentation, screening). Digits are kept as signalled (BCD, `F` for the end-of-pulsing
+/// digit); MTP3 point codes come from whatever carried it (0 in a SIP-I body).
+public struct ISUPMessage: Sendable, Equatable {
+    public var opc: UInt32 = 0
+    public var dpc: UInt32 = 0
+    public var cic: UInt16 = 0
+    public var type: UInt8 = 0
+    public var called = ""
+    public var calledNatureOfAddress: UInt8 = 0
+    public var calling = ""
+    public var callingNatureOfAddress: UInt8 = 0
+    /// Address presentation restricted indicator (0 allowed, 1 restricted, 2 not available).
+    public var callingPresentation: UInt8 = 0
+    /// Screening indicator (0 user provided not verified, 1 user provided verified and
+    /// passed, 2 user provided verified and failed, 3 network provided).
+    public var callingScreening: UInt8 = 0
+    /// Carried in a SIP-I body rather than over MTP3.
+    public var inSIPBody = false
+
+    public init() {}
+
+    /// The Q.763 abbreviation of the message type (`IAM`, `ACM`...), or its number.
+    public var typeName: String { Self.names[type] ?? String(type) }
+
+    /// Parses an ISUP message from its CIC on (ITU format: a 12-bit CIC in two octets).
+    public static func parse(_ b: UnsafeRawBufferPointer, into m: inout ISUPMessage) -> Bool {
+        guard b.count >= 3 else { return false }
+        m.cic = UInt16(b[0]) | UInt16(b[1] & 0x0F) << 8
+        m.type = b[2]
+        m.called = ""
+        m.calling = ""
+        guard m.type == 1 else { return true }
+        // IAM: nature of connection, forward call indicators (2), calling party's category,
+        // transmission medium requirement; then the pointers to the called party number
+        // and to the optional part, each relative to its own position.
+        guard b.count >= 10 else { return false }
+        let calledAt = 8 + Int(b[8])
+        guard calledAt < b.count, calledAt + 1 + Int(b[calledAt]) <= b.count else { return false }
+        let called = b.slice(calledAt + 1, calledAt + 1 + Int(b[calledAt]))
+        if called.count >= 2 {
+            m.calledNatureOfAddress = called[0] & 0x7F
+            m.called = digits(called.dropping(2), odd: called[0] & 0x80 != 0)
+        }
+        guard b[9] != 0 else { return true }
+        var at = 9 + Int(b[9])
+        while at + 1 < b.count, b[at] != 0 {
+            let kind = b[at], length = Int(b[at + 1])
+            guard at + 2 + length <= b.count else { return false }
+            if kind == 0x0A, length >= 2 {
+                let p = b.slice(at + 2, at + 2 + length)
+                m.callingNatureOfAddress = p[0] & 0x7F
+                m.callingPresentation = p[1] >> 2 & 0x03
+                m.callingScreening = p[1] & 0x03
+                m.calling = digits(p.dropping(2), odd: p[0] & 0x80 != 0)
+            }
+            at += 2 + length
+        }
+        return true
+    }
+
+    /// BCD digits, the low nibble first; an odd count leaves the last high nibble out.
+    static func digits(_ b: UnsafeRawBufferPointer, odd: Bool) -> String {
+        let hex: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
+        var out = ""
+        for i in 0..<b.count {
+            out.append(hex[Int(b[i] & 0x0F)])
+            if i < b.count - 1 || !odd { out.append(hex[Int(b[i] >> 4)]) }
+        }
+        return out
+    }
+
+    static let names: [UInt8: String] = [
+        1: "IAM", 2: "SAM", 3: "INR", 4: "INF", 5: "COT", 6: "ACM", 7: "CON", 8: "FOT", 9: "ANM", 12: "REL", 13: "SUS",
+        14: "RES", 16: "RLC", 17: "CCR", 18: "RSC", 19: "BLO", 20: "UBL", 21: "BLA", 22: "UBA", 23: "GRS", 24: "CGB",
+        25: "CGU", 26: "CGBA", 27: "CGUA", 31: "FAR", 32: "FAA", 33: "FRJ", 36: "LPA", 40: "PAM", 41: "GRA", 42: "CQM",
+        43: "CQR", 44: "CPG", 45: "USR", 46: "UCIC", 47: "CFN", 48: "OLM", 49: "CRG", 50: "NRM", 51: "FAC", 52: "UPT",
+        53: "UPA", 54: "IDR", 55: "IRS", 56: "SGM", 233: "CRA", 234: "CRM", 235: "CVR", 236: "CVT", 237: "EXM",
+    ]
+}
