@@ -116,7 +116,7 @@ public struct DecodeTable {
             case .proto: return "isup"
             case .opc: return m.inSIPBody ? "" : String(m.opc)
             case .dpc: return m.inSIPBody ? "" : String(m.dpc)
-            case .cic: return String(m.cic)
+            case .cic: return m.inSIPBody ? "" : String(m.cic)
             case .isupType: return m.typeName
             case .called: return m.called
             case .calling: return m.calling

@@ -54,4 +54,22 @@ struct ISUPTests {
         #expect(messages.allSatisfy { $0.typeName == "ACM" })
         #expect(counters.signalling == 2)
     }
+
+    /// SIP-I: the IAM in a `multipart/mixed` part of type `application/ISUP`, from its
+    /// message type on.
+    @Test func anIAMInASIPIBody() {
+        let isup = Array(Self.iam.dropFirst(2))
+        let part1 = Array("--b1\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n".utf8)
+        let part2 = Array("--b1\r\nContent-Type: application/ISUP; version=itu-t92+\r\nContent-Disposition: signal; handling=required\r\n\r\n".utf8)
+        let body = part1 + part2 + isup + Array("\r\n--b1--\r\n".utf8)
+        let head = String(inviteText(callID: "sipi@ic", extra: ["Content-Type: multipart/mixed;boundary=b1"]).dropLast("Content-Length: 0\r\n\r\n".utf8.count))
+            + "Content-Length: \(body.count)\r\n\r\n"
+        let frame = FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.udp(Array(head.utf8) + body, sourcePort: 5060, destinationPort: 5060),
+                                                            source: "203.0.113.60", destination: "10.10.0.1", proto: 17))
+        let (messages, counters) = Self.decodeAll([frame], linkType: .ethernet)
+        #expect(messages.count == 1)
+        #expect(messages.first?.inSIPBody == true && messages.first?.typeName == "IAM")
+        #expect(messages.first?.called == "0483902899" && messages.first?.calling == "71375480" && messages.first?.callingScreening == 0)
+        #expect(counters.signalling == 1 && counters.layers[LayerCounter.isupMessages.rawValue] == 1)
+    }
 }

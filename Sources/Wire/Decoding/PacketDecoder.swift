@@ -12,6 +12,7 @@ public final class PacketDecoder {
     /// the packet that carried it; the engine does not track ISUP calls yet.
     public var onISUP: ((ISUPMessage, MessageContext) -> Void)?
     var isupMessage = ISUPMessage()
+    var sipIBuffer: [UInt8] = []
 
     public let configuration: DecoderConfiguration
     public internal(set) var counters = DecodeCounters()

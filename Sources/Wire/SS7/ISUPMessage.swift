@@ -25,27 +25,32 @@ public struct ISUPMessage: Sendable, Equatable {
     /// The Q.763 abbreviation of the message type (`IAM`, `ACM`...), or its number.
     public var typeName: String { Self.names[type] ?? String(type) }
 
-    /// Parses an ISUP message from its CIC on (ITU format: a 12-bit CIC in two octets).
-    public static func parse(_ b: UnsafeRawBufferPointer, into m: inout ISUPMessage) -> Bool {
+    /// Parses an ISUP message from its CIC on: ITU (a 12-bit CIC; the IAM's called party
+    /// number is its first variable part) or ANSI (a 14-bit CIC; the user service
+    /// information comes first).
+    public static func parse(_ b: UnsafeRawBufferPointer, into m: inout ISUPMessage, ansi: Bool = false) -> Bool {
         guard b.count >= 3 else { return false }
-        m.cic = UInt16(b[0]) | UInt16(b[1] & 0x0F) << 8
+        m.cic = UInt16(b[0]) | UInt16(b[1] & (ansi ? 0x3F : 0x0F)) << 8
         m.type = b[2]
         m.called = ""
         m.calling = ""
         guard m.type == 1 else { return true }
         // IAM: nature of connection, forward call indicators (2), calling party's category,
-        // transmission medium requirement; then the pointers to the called party number
-        // and to the optional part, each relative to its own position.
+        // (ITU) transmission medium requirement; then the pointers to the (ANSI: user
+        // service information and the) called party number and to the optional part, each
+        // relative to its own position.
         guard b.count >= 10 else { return false }
-        let calledAt = 8 + Int(b[8])
+        let calledPointer = ansi ? 8 : 8
+        let optionalPointer = 9
+        let calledAt = calledPointer + Int(b[calledPointer])
         guard calledAt < b.count, calledAt + 1 + Int(b[calledAt]) <= b.count else { return false }
         let called = b.slice(calledAt + 1, calledAt + 1 + Int(b[calledAt]))
         if called.count >= 2 {
             m.calledNatureOfAddress = called[0] & 0x7F
             m.called = digits(called.dropping(2), odd: called[0] & 0x80 != 0)
         }
-        guard b[9] != 0 else { return true }
-        var at = 9 + Int(b[9])
+        guard b[optionalPointer] != 0 else { return true }
+        var at = optionalPointer + Int(b[optionalPointer])
         while at + 1 < b.count, b[at] != 0 {
             let kind = b[at], length = Int(b[at + 1])
             guard at + 2 + length <= b.count else { return false }

@@ -45,6 +45,7 @@ extension PacketDecoder {
         }
         counters.bump(.sipMessages)
         emit(message, context)
+        if onISUP != nil && !message.body.isEmpty { sipISUPBody(message) }
         if let defect = message.defect { return .malformed(defect) }
         return .signalling
     }
