@@ -6,7 +6,7 @@
 // each input the decoder's books must balance: read == signalling + not signalling +
 // malformed, with nothing left pending.
 
-private let linkTypes: [LinkType] = [.ethernet, .raw, .linuxSLL, .linuxSLL2, .null, .loop, .ppp, .pppEther, .ipv6]
+private let linkTypes: [LinkType] = [.ethernet, .raw, .linuxSLL, .linuxSLL2, .null, .loop, .ppp, .pppEther, .ipv6, .mtp2]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -17,6 +17,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     config.maxPendingDatagrams = 4
     config.maxTCPStreams = 4
     let decoder = PacketDecoder(configuration: config)
+    decoder.onISUP = { m, _ in precondition(m.called.count <= 512 && m.calling.count <= 512) }
     var start = 1
     var frame = 0
     var i = 1
