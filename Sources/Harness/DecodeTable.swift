@@ -36,6 +36,8 @@ public struct DecodeTable {
         case callingNOA = "calling_noa"
         case callingPresentation = "calling_presentation"
         case callingScreening = "calling_screening"
+        case redirecting
+        case originalCalled = "original_called"
     }
 
     public static let defaultFields: [Field] = [.frame, .time, .src, .dst, .method, .status, .callID, .fromUser, .toUser,
@@ -104,7 +106,8 @@ public struct DecodeTable {
         case .sdpSession: return m.text(m.sdpSessionName)
         case .defect: return m.defect?.name ?? ""
         case .proto: return "sip"
-        case .opc, .dpc, .cic, .isupType, .called, .calling, .callingNOA, .callingPresentation, .callingScreening: return ""
+        case .opc, .dpc, .cic, .isupType, .called, .calling, .callingNOA, .callingPresentation, .callingScreening,
+             .redirecting, .originalCalled: return ""
         }
     }
 
@@ -123,6 +126,8 @@ public struct DecodeTable {
             case .callingNOA: return m.type == 1 && !m.calling.isEmpty ? String(m.callingNatureOfAddress) : ""
             case .callingPresentation: return m.type == 1 && !m.calling.isEmpty ? String(m.callingPresentation) : ""
             case .callingScreening: return m.type == 1 && !m.calling.isEmpty ? String(m.callingScreening) : ""
+            case .redirecting: return m.redirecting
+            case .originalCalled: return m.originalCalled
             default: return ""
             }
         }.joined(separator: "\t")

@@ -72,4 +72,16 @@ struct ISUPTests {
         #expect(messages.first?.called == "0483902899" && messages.first?.calling == "71375480" && messages.first?.callingScreening == 0)
         #expect(counters.signalling == 1 && counters.layers[LayerCounter.isupMessages.rawValue] == 1)
     }
+
+    /// A forwarded call's IAM carries the redirecting and original called numbers.
+    @Test func redirectingAndOriginalCalledNumbers() {
+        // The IAM above, its end-of-optional octet replaced by a redirecting number
+        // (0x0B: 13800001111) and an original called number (0x28: 13912345678).
+        let forwarded = Array(Self.iam.dropLast()) + [0x0B, 0x08, 0x83, 0x10, 0x31, 0x08, 0x00, 0x10, 0x11, 0x01]
+            + [0x28, 0x08, 0x83, 0x10, 0x31, 0x19, 0x32, 0x54, 0x76, 0x08, 0x00]
+        let (messages, _) = Self.decodeAll([[0x1D, 0x1D, 0x3F] + Self.mtp3 + forwarded], linkType: .mtp2)
+        #expect(messages.first?.redirecting == "13800001111")
+        #expect(messages.first?.originalCalled == "13912345678")
+        #expect(messages.first?.calling == "71375480")
+    }
 }

@@ -17,6 +17,9 @@ public struct ISUPMessage: Sendable, Equatable {
     /// Screening indicator (0 user provided not verified, 1 user provided verified and
     /// passed, 2 user provided verified and failed, 3 network provided).
     public var callingScreening: UInt8 = 0
+    /// The redirecting number and the original called number of a forwarded call.
+    public var redirecting = ""
+    public var originalCalled = ""
     /// Carried in a SIP-I body rather than over MTP3.
     public var inSIPBody = false
 
@@ -34,6 +37,8 @@ public struct ISUPMessage: Sendable, Equatable {
         m.type = b[2]
         m.called = ""
         m.calling = ""
+        m.redirecting = ""
+        m.originalCalled = ""
         guard m.type == 1 else { return true }
         // IAM: nature of connection, forward call indicators (2), calling party's category,
         // (ITU) transmission medium requirement; then the pointers to the (ANSI: user
@@ -60,6 +65,11 @@ public struct ISUPMessage: Sendable, Equatable {
                 m.callingPresentation = p[1] >> 2 & 0x03
                 m.callingScreening = p[1] & 0x03
                 m.calling = digits(p.dropping(2), odd: p[0] & 0x80 != 0)
+            } else if kind == 0x0B || kind == 0x28, length >= 2 {
+                // Redirecting number, original called number: the calling number's layout.
+                let p = b.slice(at + 2, at + 2 + length)
+                let number = digits(p.dropping(2), odd: p[0] & 0x80 != 0)
+                if kind == 0x0B { m.redirecting = number } else { m.originalCalled = number }
             }
             at += 2 + length
         }
