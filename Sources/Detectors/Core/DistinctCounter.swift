@@ -53,12 +53,7 @@ public struct DistinctCounter: Sendable, BitwiseCopyable {
         if rank > registers[j] { registers[j] = rank }
     }
 
-    /// SplitMix64 finaliser: number keys are far from uniform.
+    /// SplitMix64 (one step and the finaliser): number keys are far from uniform.
     @inline(__always)
-    private func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private func mix(_ x: UInt64) -> UInt64 { KeyMix.mix(x &+ 0x9E37_79B9_7F4A_7C15) }
 }

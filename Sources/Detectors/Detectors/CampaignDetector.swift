@@ -151,15 +151,7 @@ public final class CampaignDetector: ConfigurableDetector {
     static func blockKey(source: UInt64, caller: PhoneNumber, digits: Int) -> UInt64 {
         var div: UInt64 = 1
         for _ in 0..<digits { div &*= 10 }
-        return mix(source ^ (caller.value / div) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(caller.digitCount) << 56) | 1
-    }
-
-    @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return KeyMix.mix(source ^ (caller.value / div) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(caller.digitCount) << 56) | 1
     }
 
     public func screen(_ f: CallFacts) -> Finding {
@@ -211,7 +203,7 @@ public final class CampaignDetector: ConfigurableDetector {
         }
         if radio {
             let g = open(&cells, group, f.time, window)
-            let k = callersInCell.slot(Self.mix(f.callerKey ^ group)).slot
+            let k = callersInCell.slot(KeyMix.mix(f.callerKey ^ group)).slot
             if callersInCell[k].opened == 0 || f.time - callersInCell[k].opened > window {
                 callersInCell[k] = CallerCount(opened: f.time, firstSeen: callersInCell[k].firstSeen == 0 ? f.time : callersInCell[k].firstSeen,
                                                countedIn: callersInCell[k].countedIn)
@@ -281,7 +273,7 @@ public final class CampaignDetector: ConfigurableDetector {
     /// of their cell (which must have ended enough calls to compare with).
     private func confirms(_ group: Outcomes, _ cell: UInt64, _ t: Nanoseconds, _ window: Nanoseconds, _ c: Config) -> Bool {
         guard Double(group.ended) >= c.groupMinEnded, group.ratio <= c.groupASRMax,
-              let s = cellOutcomes.find(Self.mix(cell)), t - cellOutcomes[s].opened <= window else { return false }
+              let s = cellOutcomes.find(KeyMix.mix(cell)), t - cellOutcomes[s].opened <= window else { return false }
         let all = cellOutcomes[s]
         let othersEnded = all.ended &- min(all.ended, group.ended)
         let othersAnswered = all.answered &- min(all.answered, group.answered)
@@ -308,10 +300,10 @@ public final class CampaignDetector: ConfigurableDetector {
         let place = whereabouts[w]
         let answered = outcome == .answered
         let window = Nanoseconds(c.window * 1e9)
-        let t = cellOutcomes.slot(Self.mix(place.cell)).slot
+        let t = cellOutcomes.slot(KeyMix.mix(place.cell)).slot
         if cellOutcomes[t].opened == 0 || r.endTime - cellOutcomes[t].opened > window { cellOutcomes[t] = Outcomes(opened: r.endTime) }
         cellOutcomes[t].add(answered: answered)
-        guard let k = callersInCell.find(Self.mix(caller.key ^ place.group)) else { return }
+        guard let k = callersInCell.find(KeyMix.mix(caller.key ^ place.group)) else { return }
         callersInCell[k].outcomes.add(answered: answered)
         if Double(callersInCell[k].calls) >= c.busyCalls, let g = cells.find(place.group) { cells[g].outcomes.add(answered: answered) }
     }

@@ -71,7 +71,7 @@ public final class SequentialDialingDetector: ConfigurableDetector {
         // scanner draws from), so another caller's call through the same trunk that happens
         // to land just above the walk is never taken for one of its steps.
         let callerBlock = f.caller.map { CampaignDetector.blockKey(source: f.sourceKey, caller: $0, digits: 4) } ?? f.sourceKey
-        let walkKey = CampaignDetector.mix(callerBlock ^ (callee.value / 1000) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(callee.digitCount) << 58) | 1
+        let walkKey = KeyMix.mix(callerBlock ^ (callee.value / 1000) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(callee.digitCount) << 58) | 1
         let w = walks.slot(walkKey).slot
         var st = walks[w]
         let stale = st.run == 0 || f.time - st.at > Nanoseconds(c.maxGap * 1e9)

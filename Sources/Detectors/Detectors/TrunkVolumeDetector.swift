@@ -112,7 +112,7 @@ public final class TrunkVolumeDetector: ConfigurableDetector {
         let known = Double(u.learned) >= c.historyMinutes
         let surge = known && perMinute > max(c.historyFloor, c.historyFactor * u.mean)
 
-        let destination = f.callee.map { Self.mix(UInt64(f.trunk) &* 0x9E37_79B9_7F4A_7C15 ^ $0.prefix(Int(c.destinationDigits)).key) }
+        let destination = f.callee.map { KeyMix.mix(UInt64(f.trunk) &* 0x9E37_79B9_7F4A_7C15 ^ $0.prefix(Int(c.destinationDigits)).key) }
         let newDestination = known && destination.map { key in
             destinations.find(key).map { Double(destinations[$0].minutes) < c.destinationMinutes } ?? true
         } ?? false
@@ -133,14 +133,6 @@ public final class TrunkVolumeDetector: ConfigurableDetector {
             }
         }
         return Finding(level, over > 1 ? over : perMinute)
-    }
-
-    @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// Folds the minutes gone by into the trunk's history (its ordinary ones only).

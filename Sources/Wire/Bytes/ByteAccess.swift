@@ -80,6 +80,15 @@ extension UnsafeRawBufferPointer {
         return true
     }
 
+    /// Offset of the first case-insensitive match of a lower-case ASCII literal at or after
+    /// `start`; nil when none.
+    func firstIndex(ofLowercase literal: StaticString, from start: Int) -> Int? {
+        let n = literal.utf8CodeUnitCount
+        guard start >= 0, count >= n, start <= count - n else { return nil }
+        for i in start...(count - n) where matchesLowercase(literal, at: i) { return i }
+        return nil
+    }
+
     /// Exact comparison with an ASCII literal.
     @inline(__always)
     func matches(_ literal: StaticString, at offset: Int) -> Bool {

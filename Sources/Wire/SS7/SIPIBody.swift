@@ -7,13 +7,11 @@ extension PacketDecoder {
     /// Finds the ISUP part of `m`'s body, if any, and hands it to `onISUP`.
     func sipISUPBody(_ m: SIPMessage) {
         let body = m.slice(m.body)
-        guard body.count > 20, let type = Self.find(body, "application/isup", from: 0) else { return }
+        guard body.count > 20, let type = body.firstIndex(ofLowercase: "application/isup", from: 0) else { return }
         // The part's headers end at the first blank line after its Content-Type.
-        guard let headersEnd = Self.find(body, "\r\n\r\n", from: type) else { return }
-        let headers = body.slice(type, headersEnd)
-        let ansi = Self.find(headers, "version=ansi", from: 0) != nil
-        let start = headersEnd + 4
-        let end = Self.find(body, "\r\n--", from: start) ?? body.count
+        guard let start = SIPParser.endOfHeaders(body, from: type) else { return }
+        let ansi = body.slice(type, start).firstIndex(ofLowercase: "version=ansi", from: 0) != nil
+        let end = body.firstIndex(ofLowercase: "\r\n--", from: start) ?? body.count
         guard end > start else { return }
         isupMessage = ISUPMessage()
         isupMessage.inSIPBody = true
@@ -25,19 +23,5 @@ extension PacketDecoder {
         guard ok else { return }
         counters.bump(.isupMessages)
         onISUP?(isupMessage, context)
-    }
-
-    /// The offset of `needle` (matched case-insensitively, lowercase ASCII) at or after `from`.
-    static func find(_ b: UnsafeRawBufferPointer, _ needle: StaticString, from: Int) -> Int? {
-        let n = needle.utf8CodeUnitCount
-        guard b.count >= n, from <= b.count - n else { return nil }
-        return needle.withUTF8Buffer { w -> Int? in
-            for i in from...(b.count - n) {
-                var j = 0
-                while j < n && (b[i + j] == w[j] || (b[i + j] | 0x20) == w[j]) { j += 1 }
-                if j == n { return i }
-            }
-            return nil
-        }
     }
 }

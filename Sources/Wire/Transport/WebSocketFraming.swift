@@ -10,10 +10,10 @@ extension PacketDecoder {
         var disposition = PacketDisposition.signalling
         if !stream.webSocketOpen {
             // The HTTP request or 101 response: up to the blank line.
-            guard let end = Self.headerEnd(bytes) else {
+            guard let end = SIPParser.endOfHeaders(bytes, from: 0) else {
                 return bytes.count > 16_384 ? (bytes.count, .malformed(.webSocketBadHandshake)) : (0, .signalling)
             }
-            guard Self.containsLowercased(bytes.slice(0, end), "websocket") else {
+            guard bytes.slice(0, end).firstIndex(ofLowercase: "websocket", from: 0) != nil else {
                 stream.content = .other
                 return (bytes.count, .skipped(.tcpNotSIP))
             }
@@ -69,24 +69,4 @@ extension PacketDecoder {
     }
 
     static let webSocketMaxMessage = 65_536
-
-    /// The offset just past the first `\r\n\r\n`.
-    static func headerEnd(_ b: UnsafeRawBufferPointer) -> Int? {
-        guard b.count >= 4 else { return nil }
-        for i in 0...(b.count - 4) where b[i] == 13 && b[i + 1] == 10 && b[i + 2] == 13 && b[i + 3] == 10 { return i + 4 }
-        return nil
-    }
-
-    static func containsLowercased(_ b: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
-        let n = word.utf8CodeUnitCount
-        guard b.count >= n else { return false }
-        return word.withUTF8Buffer { w in
-            for i in 0...(b.count - n) {
-                var j = 0
-                while j < n && (b[i + j] | 0x20) == w[j] { j += 1 }
-                if j == n { return true }
-            }
-            return false
-        }
-    }
 }
