@@ -31,23 +31,25 @@ let package = Package(
         .target(name: "Numbering"),
         // Binary state of detectors, calls and lists, for `replay --state-out/--state-in`.
         .target(name: "StateCoding"),
-        // Messages to calls: dialog state machine, bounded call table.
-        .target(name: "Calls", dependencies: ["Wire", "Numbering", "StateCoding"], swiftSettings: hotPath),
+        // Protocol adapters: SIP, SIP-I and ISUP messages to protocol-neutral call events.
+        .target(name: "CallEvents", dependencies: ["Wire", "Numbering"], swiftSettings: hotPath),
+        // Call events to calls: dialog state machine, bounded call table.
+        .target(name: "Calls", dependencies: ["CallEvents", "Wire", "Numbering", "StateCoding"], swiftSettings: hotPath),
         // CPU hints with no Swift spelling (prefetch), header-only.
         .target(name: "CBits"),
         // Number sets consulted at call setup: the lock-free live blocklist and allowlist.
         .target(name: "Blocklist", dependencies: ["Numbering", "CBits"], swiftSettings: hotPath),
         // Fraud detectors: one state machine per file over call facts and call ends, bounded tables.
-        .target(name: "Detectors", dependencies: ["Calls", "Wire", "Numbering", "StateCoding"], swiftSettings: hotPath),
+        .target(name: "Detectors", dependencies: ["CallEvents", "Calls", "Wire", "Numbering", "StateCoding"], swiftSettings: hotPath),
         // The replay pipeline: decode, track, screen, emit verdicts, measure latency.
         .target(name: "Engine", dependencies: [
-            "Wire", "Calls", "Blocklist", "Numbering", "Detectors", "StateCoding",
+            "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Detectors", "StateCoding",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPath),
         // Rule sets: YAML naming lists, trunks, profiles, detectors and actions, built into a policy.
         .target(name: "Rules", dependencies: ["Engine", "Detectors", "Blocklist", "Numbering", "Wire", "ConfigFile"]),
         // Reports over engine runs (the replay summary for now).
-        .target(name: "Harness", dependencies: ["Engine", "Wire", "Calls", "Blocklist", "Numbering", "Rules"]),
+        .target(name: "Harness", dependencies: ["Engine", "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Rules"]),
         .executableTarget(name: "callguard", dependencies: [
             "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules", "ConfigFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,7 +67,7 @@ let package = Package(
 
         .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting", "CZlib"]),
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
-        .testTarget(name: "CallsTests", dependencies: ["Calls", "Wire", "PacketCrafting"]),
+        .testTarget(name: "CallsTests", dependencies: ["CallEvents", "Calls", "Wire", "PacketCrafting"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator", "PacketCrafting", "Calls"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "PacketCrafting"]),
@@ -78,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "ReplayBenchmarks",
             dependencies: [
-                "Wire", "Engine", "Blocklist", "Numbering", "PacketCrafting", "CPcap", "Calls",
+                "Wire", "Engine", "Blocklist", "Numbering", "PacketCrafting", "CPcap", "CallEvents", "Calls",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/ReplayBenchmarks",

@@ -1,5 +1,6 @@
 import Benchmark
 import Blocklist
+import CallEvents
 import Calls
 import CPcap
 import Engine
@@ -37,11 +38,12 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("decode + call tracking", configuration: config) { benchmark in
         let source = try CaptureMerger(paths: [capture])
         let decoder = PacketDecoder()
-        let tracker = CallTracker(configuration: CallTrackerConfiguration(), normalizer: NumberNormalizer())
+        let adapter = SIPEventAdapter(normalizer: NumberNormalizer())
+        let tracker = CallTracker(configuration: CallTrackerConfiguration())
         var setups = 0
         while let p = source.next() {
             decoder.decode(p) { m, c in
-                if case .setup = tracker.track(m, c) { setups += 1 }
+                if let e = adapter.event(m, c), case .setup = tracker.track(e) { setups += 1 }
             }
         }
         precondition(setups == BenchmarkCapture.calls)

@@ -1,3 +1,4 @@
+import CallEvents
 import Benchmark
 import Blocklist
 import Calls
@@ -85,7 +86,7 @@ enum RulesFacts {
         let policy: ScreeningPolicy
         var facts: [CallFacts] = []
         init(policy: ScreeningPolicy) { self.policy = policy }
-        func screen(_ call: CallSetup) -> ScreeningDecision {
+        func screen(_ call: CallEvent) -> ScreeningDecision {
             var f = policy.extractor.facts(call)
             f.role = policy.trunks.role(of: f.source)
             f.profile = policy.profiles.index(caller: f.caller, at: f.time)

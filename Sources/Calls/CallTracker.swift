@@ -1,3 +1,4 @@
+import CallEvents
 import Numbering
 import Wire
 
@@ -49,8 +50,12 @@ public struct CallRecord: Sendable {
     public var answerTime: Nanoseconds = 0
     public var endTime: Nanoseconds = 0
     public var finalStatus = 0
-    /// Where the INVITE came from (an SBC, a trunk, a gateway).
+    /// Where the setup came from (an SBC, a trunk, a gateway, a signalling peer).
     public var source = IPAddress.unspecified
+    public var signalling = SignallingProtocol.sip
+    /// The signalling point that sent the setup (ISUP OPC; 0 for SIP): a release from it
+    /// before an answer is the caller abandoning, from elsewhere the callee refusing.
+    public var origin: UInt32 = 0
     var deadline: Nanoseconds = 0
     var generation: UInt32 = 0
 
@@ -80,23 +85,23 @@ public struct CallRecord: Sendable {
 public enum TrackResult {
     /// Not part of an INVITE dialog we follow (REGISTER, OPTIONS, retransmissions...).
     case none
-    /// An initial INVITE: a new call to screen now.
-    case setup(CallSetup)
+    /// A setup (initial INVITE, IAM): a new call to screen now.
+    case setup(CallEvent)
     /// An existing call changed state.
     case updated(CallRecord)
 }
 
-/// Turns SIP messages into calls: one dialog state machine per call (Call-ID plus From
-/// tag), timers driven by trace time, and a table bounded by `capacity` whose entries
-/// leave after their deadline, so memory stays flat on endless input.
+/// Turns call events of any protocol into calls: one dialog state machine per call (SIP
+/// Call-ID plus tag, ISUP circuit), timers driven by trace time, and a table bounded by
+/// `capacity` whose entries leave after their deadline, so memory stays flat on endless
+/// input. Every state change goes through `DialogState.next`, time-outs included.
 public final class CallTracker {
     public let configuration: CallTrackerConfiguration
-    public let normalizer: NumberNormalizer
     public internal(set) var statistics = CallStatistics()
     var slots: [CallRecord] = []
     var free: [Int32] = []
     var index: [UInt64: Int32] = [:]
-    /// Call-ID alone to the latest dialog with it, for peers that mangle tags.
+    /// Group key (SIP Call-ID alone) to the latest call with it, for peers that mangle tags.
     var byCallID: [UInt64: Int32] = [:]
     var deadlines = DeadlineQueue()
     var now: Nanoseconds = 0
@@ -106,42 +111,34 @@ public final class CallTracker {
     /// "up" in a detector for ever.
     public var onEndedWithoutMessage: ((CallRecord) -> Void)?
 
-    public init(configuration: CallTrackerConfiguration = CallTrackerConfiguration(),
-                normalizer: NumberNormalizer = NumberNormalizer()) {
+    public init(configuration: CallTrackerConfiguration = CallTrackerConfiguration()) {
         self.configuration = configuration
-        self.normalizer = normalizer
     }
 
-    /// Feeds one well-formed SIP message.
-    public func track(_ m: SIPMessage, _ context: MessageContext) -> TrackResult {
-        advance(to: context.timestamp)
-        let callIDHash = DialogKey.hash(m.slice(m.callID))
-        let fromKey = DialogKey.of(callIDHash: callIDHash, tag: m.slice(m.from.tag))
-        let isInitialInvite = m.isRequest && m.method == .invite && m.to.tag.isEmpty
-
-        if let slot = index[fromKey] ?? lookupOther(m, callIDHash: callIDHash, isInitialInvite: isInitialInvite) {
-            return apply(m, slot: Int(slot), isInitialInvite: isInitialInvite)
+    /// Feeds one call event.
+    public func track(_ e: CallEvent) -> TrackResult {
+        advance(to: e.context.timestamp)
+        let isSetup = e.kind == .setup
+        if let slot = index[e.key] ?? lookupOther(e, isSetup: isSetup) {
+            let s = Int(slot)
+            // A circuit is reused call after call: a setup on an ended call starts the next.
+            guard isSetup && e.keyReusable && slots[s].state.isTerminated else { return apply(e, slot: s) }
+            remove(s)
         }
-        guard m.isRequest && m.method == .invite else {
-            if m.cseqMethod == .invite || m.method == .bye || m.method == .cancel || m.method == .ack {
-                statistics.unmatched += 1
-            }
-            return .none
-        }
-        guard isInitialInvite else {
-            statistics.reInvites += 1
+        guard isSetup else {
+            if e.kind == .modify { statistics.reInvites += 1 }
             statistics.unmatched += 1
             return .none
         }
-        let caller = CallParty.caller(of: m, normalizer)
-        let callee = CallParty.callee(of: m, normalizer)
-        var record = CallRecord(key: fromKey, callIDKey: callIDHash, state: .calling, caller: caller.number, callee: callee.number,
-                                inviteCSeq: m.cseqNumber, setupTime: context.timestamp)
-        record.source = context.source.address
+        var record = CallRecord(key: e.key, callIDKey: e.groupKey, state: .calling, caller: e.caller.number,
+                                callee: e.callee.number, inviteCSeq: e.sequence, setupTime: e.context.timestamp)
+        record.source = e.context.source.address
+        record.signalling = e.signalling
+        record.origin = e.origin
         let slot = insert(record)
-        schedule(slot, at: context.timestamp + configuration.setupTimeout)
+        schedule(slot, at: e.context.timestamp + configuration.setupTimeout)
         statistics.total += 1
-        return .setup(CallSetup(message: m, context: context, caller: caller, callee: callee, dialogKey: fromKey))
+        return .setup(e)
     }
 
     /// Ends the input: every call still open is counted by the state it is in.
@@ -159,44 +156,42 @@ public final class CallTracker {
 
     // MARK: - Matching and transitions
 
-    private func lookupOther(_ m: SIPMessage, callIDHash: UInt64, isInitialInvite: Bool) -> Int32? {
-        if !m.to.tag.isEmpty, let s = index[DialogKey.of(callIDHash: callIDHash, tag: m.slice(m.to.tag))] { return s }
-        // A new initial INVITE must not be glued to another dialog by Call-ID alone.
-        if isInitialInvite { return nil }
-        return byCallID[callIDHash]
+    private func lookupOther(_ e: CallEvent, isSetup: Bool) -> Int32? {
+        if e.alternateKey != 0, let s = index[e.alternateKey] { return s }
+        // A new setup must not be glued to another call by its group alone.
+        if isSetup || e.groupKey == 0 { return nil }
+        return byCallID[e.groupKey]
     }
 
-    private func apply(_ m: SIPMessage, slot: Int, isInitialInvite: Bool) -> TrackResult {
+    /// The dialog event `e` is for the call in `r`, or nil when it changes nothing.
+    private func dialogEvent(_ e: CallEvent, _ r: inout CallRecord) -> DialogEvent? {
+        switch e.kind {
+        case .setup:
+            if e.sequence > r.inviteCSeq, case .challenged = r.state {
+                r.inviteCSeq = e.sequence
+                return .reattempt
+            }
+            statistics.invitesRetransmitted += 1
+            return nil
+        case .modify:
+            statistics.reInvites += 1
+            return nil
+        case .progress(let code): return e.sequence >= r.inviteCSeq ? .provisional(code) : nil
+        case .answer: return e.sequence >= r.inviteCSeq ? .success : nil
+        case .reject(let code): return e.sequence >= r.inviteCSeq ? .failure(code) : nil
+        case .confirm: return .ack
+        case .cancel: return .cancel
+        case .release(let cause):
+            // Before an answer, only the caller's side abandons; the callee's refuses.
+            return r.state.isUp || e.origin == r.origin ? .bye : .failure(ReleaseCause.sipStatus(cause))
+        case .other: return nil
+        }
+    }
+
+    private func apply(_ e: CallEvent, slot: Int) -> TrackResult {
         var r = slots[slot]
         let before = r.state
-        let event: DialogEvent?
-        if m.isRequest {
-            switch m.method {
-            case .invite:
-                if isInitialInvite && m.cseqNumber > r.inviteCSeq, case .challenged = r.state {
-                    r.inviteCSeq = m.cseqNumber
-                    event = .reattempt
-                } else if isInitialInvite {
-                    statistics.invitesRetransmitted += 1
-                    event = nil
-                } else {
-                    statistics.reInvites += 1
-                    event = nil
-                }
-            case .ack: event = .ack
-            case .bye: event = .bye
-            case .cancel: event = .cancel
-            default: event = nil
-            }
-        } else if m.cseqMethod == .invite && m.cseqNumber >= r.inviteCSeq {
-            switch m.statusCode {
-            case 100..<200: event = .provisional(m.statusCode)
-            case 200..<300: event = .success
-            default: event = .failure(m.statusCode)
-            }
-        } else {
-            event = nil  // responses to BYE/CANCEL/re-INVITE change nothing we track
-        }
+        let event = dialogEvent(e, &r)
         guard let event else { return .none }
         let after = before.next(event)
         guard after != before else { return .none }
@@ -217,7 +212,7 @@ public final class CallTracker {
         }
         if case .terminated(let outcome) = after {
             r.endTime = t
-            if !m.isRequest { r.finalStatus = m.statusCode }
+            if case .failure(let code) = event { r.finalStatus = code }
             r.deadline = t + configuration.linger
             statistics.outcomes[Int(outcome.rawValue)] += 1
         }
@@ -269,7 +264,7 @@ public final class CallTracker {
         if slots[slot].state.isTerminated {
             remove(slot)
         } else {
-            slots[slot].state = .terminated(.timedOut)
+            slots[slot].state = slots[slot].state.next(.timeout)
             slots[slot].endTime = e.deadline
             statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
             schedule(slot, at: e.deadline + configuration.linger)
@@ -285,7 +280,7 @@ public final class CallTracker {
             if !slots[slot].state.isTerminated {
                 statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
                 var r = slots[slot]
-                r.state = .terminated(.timedOut)
+                r.state = r.state.next(.timeout)
                 r.endTime = now
                 onEndedWithoutMessage?(r)
             }

@@ -1,3 +1,4 @@
+import CallEvents
 import Numbering
 import StateCoding
 import Wire
@@ -89,6 +90,8 @@ extension CallTracker {
         for t in [r.setupTime, r.ringTime, r.answerTime, r.endTime, r.deadline] { w.i64(t) }
         w.i64(Int64(r.finalStatus))
         w.u64(r.source.high); w.u64(r.source.low); w.bool(r.source.isIPv6)
+        w.u8(r.signalling.rawValue)
+        w.u32(r.origin)
         w.u32(r.generation)
     }
 
@@ -128,6 +131,10 @@ extension CallTracker {
                              setupTime: times[0], ringTime: times[1], answerTime: times[2], endTime: times[3], finalStatus: Int(status))
         rec.deadline = times[4]
         rec.source = source
+        let p = try r.u8()
+        guard let signalling = SignallingProtocol(rawValue: p) else { throw StateError("a call has an unknown protocol \(p)") }
+        rec.signalling = signalling
+        rec.origin = try r.u32()
         rec.generation = try r.u32()
         return rec
     }

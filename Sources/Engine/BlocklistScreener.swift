@@ -1,3 +1,4 @@
+import CallEvents
 import Blocklist
 import Calls
 
@@ -12,7 +13,7 @@ public final class BlocklistScreener: CallScreener {
     }
 
     @inline(__always)
-    public func screen(_ call: CallSetup) -> ScreeningDecision {
+    public func screen(_ call: CallEvent) -> ScreeningDecision {
         guard let number = call.caller.number, let hit = list.match(number, at: call.context.timestamp) else { return .allow }
         if hit.isAllowed { return ScreeningDecision(verdict: .allow, matchedEntry: hit.entryText) }
         return ScreeningDecision(verdict: .block, reasons: [hit.kind.name], score: 1.0, matchedEntry: hit.entryText)
@@ -22,5 +23,5 @@ public final class BlocklistScreener: CallScreener {
 /// Allows every call: the baseline when no list or rule set is given.
 public final class AllowAllScreener: CallScreener {
     public init() {}
-    public func screen(_ call: CallSetup) -> ScreeningDecision { .allow }
+    public func screen(_ call: CallEvent) -> ScreeningDecision { .allow }
 }

@@ -1,3 +1,4 @@
+import CallEvents
 import Calls
 import Numbering
 import Wire
@@ -46,12 +47,16 @@ public struct ReplayResult: Sendable {
     }
 }
 
-/// The pipeline: take a packet, decode it, follow its calls, screen each call setup
-/// before the next packet is taken, emit the verdict. Causal by construction: a
-/// verdict depends only on packets before it.
+/// The pipeline: take a packet, decode it, turn its messages into call events (SIP,
+/// SIP-I and ISUP adapters), follow the calls, screen each call setup before the next
+/// packet is taken, emit the verdict. Causal by construction: a verdict depends only on
+/// packets before it.
 public final class ReplayEngine {
     public let configuration: ReplayConfiguration
     public let decoder: PacketDecoder
+    /// Protocol adapters: messages to call events.
+    public let sipAdapter: SIPEventAdapter
+    public let isupAdapter: ISUPEventAdapter
     public let tracker: CallTracker
     public let screener: any CallScreener
     public let verdictWriter: VerdictWriter?
@@ -59,23 +64,30 @@ public final class ReplayEngine {
     public let schedule: BlocklistSchedule?
     public private(set) var result = ReplayResult()
     /// Called after each screened setup (tests and later actions hook in here).
-    public var onVerdict: ((CallSetup, ScreeningDecision) -> Void)?
+    public var onVerdict: ((CallEvent, ScreeningDecision) -> Void)?
     /// Called once the last packet is processed, before `finish()` closes the open calls:
     /// the moment to save what the replay has learnt (`replay --state-out`).
     public var onInputEnd: (() -> Void)?
     private var setupInPacket = false
+    /// When the engine took the packet being processed.
+    private var taken: UInt64 = 0
 
     public init(configuration: ReplayConfiguration = ReplayConfiguration(),
                 screener: any CallScreener = AllowAllScreener(),
                 verdictWriter: VerdictWriter? = nil, schedule: BlocklistSchedule? = nil) {
         self.configuration = configuration
         self.decoder = PacketDecoder(configuration: configuration.decoder)
-        self.tracker = CallTracker(configuration: configuration.calls,
-                                   normalizer: NumberNormalizer(plan: configuration.numbering))
+        let normalizer = NumberNormalizer(plan: configuration.numbering)
+        self.sipAdapter = SIPEventAdapter(normalizer: normalizer)
+        self.isupAdapter = ISUPEventAdapter(normalizer: normalizer)
+        self.tracker = CallTracker(configuration: configuration.calls)
         self.screener = screener
         self.verdictWriter = verdictWriter
         self.schedule = schedule
         tracker.onEndedWithoutMessage = { [unowned self] record in self.screener.callUpdated(record) }
+        decoder.onISUP = { [unowned self] message, context in
+            if let event = self.isupAdapter.event(message, context) { self.handle(event) }
+        }
     }
 
     /// Replays every packet of `source`, then closes the books.
@@ -98,13 +110,13 @@ public final class ReplayEngine {
     /// Processes one packet (public so tests and benchmarks can drive the engine).
     @inline(__always)
     public func process(_ packet: CapturedPacket) {
-        let taken = MonotonicClock.now()
+        taken = MonotonicClock.now()
         if result.firstTimestamp == 0 { result.firstTimestamp = packet.timestamp }
         result.lastTimestamp = packet.timestamp
         schedule?.advance(to: packet.timestamp)
         setupInPacket = false
         decoder.decode(packet) { message, context in
-            self.handle(message, context, taken: taken)
+            self.handle(message, context)
         }
         let latency = MonotonicClock.now() &- taken
         result.packetLatency.record(latency)
@@ -125,10 +137,16 @@ public final class ReplayEngine {
     }
 
     @inline(__always)
-    private func handle(_ message: SIPMessage, _ context: MessageContext, taken: UInt64) {
+    private func handle(_ message: SIPMessage, _ context: MessageContext) {
         guard message.defect == nil else { return }  // counted as malformed by the decoder
         result.sip.count(message)
-        let tracked = tracker.track(message, context)
+        if let event = sipAdapter.event(message, context) { handle(event) }
+    }
+
+    /// Follows one call event of any protocol; screens it when it is a setup.
+    @inline(__always)
+    private func handle(_ event: CallEvent) {
+        let tracked = tracker.track(event)
         if case .updated(let record) = tracked {
             screener.callUpdated(record)
             return

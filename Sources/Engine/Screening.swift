@@ -1,3 +1,4 @@
+import CallEvents
 import Calls
 
 /// The decision at call setup, in the verdicts contract's words.
@@ -39,7 +40,7 @@ public struct ScreeningDecision: Sendable, Equatable {
 /// is taken. Blocklists, detectors and rule sets plug in here; the decoder never
 /// changes for them.
 public protocol CallScreener: AnyObject {
-    func screen(_ call: CallSetup) -> ScreeningDecision
+    func screen(_ call: CallEvent) -> ScreeningDecision
     /// A call screened earlier changed state (answered, ended...): screeners that learn
     /// from outcomes hook in here. Called in trace order, after the packet's setup work.
     func callUpdated(_ record: CallRecord)

@@ -1,8 +1,10 @@
+import CallEvents
 import Calls
 import Wire
 
 /// Writes the verdicts contract: one JSON object per screened call setup, in trace
-/// order. Lines are built in one reused byte buffer straight from the message bytes.
+/// order. Lines are built in one reused byte buffer straight from the event's views.
+/// `protocol` is written for setups that did not come as plain SIP (`isup`, `sip-i`).
 public final class VerdictWriter {
     private let output: OutputFile
     private var line: [UInt8] = []
@@ -12,17 +14,16 @@ public final class VerdictWriter {
         line.reserveCapacity(512)
     }
 
-    public func write(_ call: CallSetup, _ decision: ScreeningDecision, latency: UInt64) {
-        let m = call.message
+    public func write(_ call: CallEvent, _ decision: ScreeningDecision, latency: UInt64) {
         line.removeAll(keepingCapacity: true)
         append("{\"call_id\":")
-        appendQuoted(m.slice(m.callID))
+        appendQuoted(call.callID)
         append(",\"ts\":")
         appendTimestamp(call.context.timestamp)
         append(",\"caller\":")
-        appendParty(call.caller, m)
+        appendParty(call.caller)
         append(",\"callee\":")
-        appendParty(call.callee, m)
+        appendParty(call.callee)
         append(",\"src\":\"")
         append(call.context.source.description)
         append("\",\"dst\":\"")
@@ -40,6 +41,11 @@ public final class VerdictWriter {
         appendInt(Int64(latency))
         append(",\"frame\":")
         appendInt(Int64(call.context.frame))
+        if call.signalling != .sip {
+            append(",\"protocol\":\"")
+            append(call.signalling.name)
+            line.append(UInt8(ascii: "\""))
+        }
         if let entry = decision.matchedEntry {
             append(",\"match\":")
             appendQuoted(entry)
@@ -59,14 +65,14 @@ public final class VerdictWriter {
 
     private func append(_ s: String) { line.append(contentsOf: s.utf8) }
 
-    private func appendParty(_ p: CallParty, _ m: SIPMessage) {
+    private func appendParty(_ p: CallParty) {
         if let n = p.number {
             line.append(UInt8(ascii: "\""))
             line.append(UInt8(ascii: "+"))
             append(n.digits)
             line.append(UInt8(ascii: "\""))
         } else {
-            appendQuoted(m.slice(p.raw))
+            appendQuoted(p.raw)
         }
     }
 

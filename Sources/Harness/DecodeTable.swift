@@ -1,4 +1,4 @@
-import Calls
+import CallEvents
 import Numbering
 import Wire
 
@@ -45,10 +45,13 @@ public struct DecodeTable {
 
     public let fields: [Field]
     public let normalizer: NumberNormalizer
+    /// Caller and callee exactly as call tracking chooses them.
+    let adapter: SIPEventAdapter
 
     public init(fields: [Field] = DecodeTable.defaultFields, normalizer: NumberNormalizer = NumberNormalizer()) {
         self.fields = fields
         self.normalizer = normalizer
+        self.adapter = SIPEventAdapter(normalizer: normalizer)
     }
 
     /// Parses `frame,time,method` into fields; throws a message naming the bad one.
@@ -90,8 +93,8 @@ public struct DecodeTable {
         case .userAgent: return m.text(m.userAgent)
         case .cseq: return m.cseqMethodText.isEmpty ? "" : String(m.cseqNumber)
         case .cseqMethod: return m.text(m.cseqMethodText)
-        case .caller: return CallParty.caller(of: m, normalizer).text(in: m)
-        case .callee: return m.isRequest ? CallParty.callee(of: m, normalizer).text(in: m) : ""
+        case .caller: return adapter.caller(of: m).text
+        case .callee: return m.isRequest ? adapter.callee(of: m).text : ""
         case .requestURI: return m.isRequest ? m.text(m.requestURI.uri) : ""
         case .viaBranch: return m.text(m.viaBranch)
         case .maxForwards: return m.maxForwards >= 0 ? String(m.maxForwards) : ""

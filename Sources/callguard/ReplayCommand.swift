@@ -149,7 +149,7 @@ struct Replay: ParsableCommand {
             engine.onInputEnd = { [unowned engine] in stateBytes = StateFile.encode(tracker: engine.tracker, screener: policyScreener, list: liveList) }
         }
         if scorer != nil {
-            engine.onVerdict = { call, decision in scorer!.add(callID: call.message.text(call.message.callID), verdict: decision.verdict) }
+            engine.onVerdict = { call, decision in scorer!.add(callID: call.callIDText, verdict: decision.verdict) }
         }
         let result = engine.run(source)
         warningWriter?.flush()

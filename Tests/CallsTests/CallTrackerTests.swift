@@ -1,3 +1,4 @@
+import CallEvents
 @testable import Calls
 import PacketCrafting
 import Testing
@@ -7,6 +8,7 @@ import Wire
 func track(_ messages: [(String, Double)], configuration: CallTrackerConfiguration = CallTrackerConfiguration(),
            finish: Bool = true, ended: ((CallRecord) -> Void)? = nil) -> (CallTracker, [String]) {
     let decoder = PacketDecoder()
+    let adapter = SIPEventAdapter()
     let tracker = CallTracker(configuration: configuration)
     var setups: [String] = []
     for (i, (text, t)) in messages.enumerated() {
@@ -16,8 +18,9 @@ func track(_ messages: [(String, Double)], configuration: CallTrackerConfigurati
         frame.withUnsafeBytes { bytes in
             decoder.decode(CapturedPacket(frame: i + 1, timestamp: Int64(t * 1e9), linkType: .ethernet, bytes: bytes,
                                           originalLength: bytes.count)) { m, c in
-                switch tracker.track(m, c) {
-                case .setup(let s): setups.append(m.text(m.callID) + " " + s.caller.text(in: m))
+                guard let e = adapter.event(m, c) else { return }
+                switch tracker.track(e) {
+                case .setup(let s): setups.append(s.callIDText + " " + s.caller.text)
                 case .updated(let r) where r.state.isTerminated: ended?(r)
                 default: break
                 }

@@ -20,7 +20,7 @@ func replay(_ paths: [String], verdictsTo path: String? = nil) throws -> (Replay
     let engine = ReplayEngine(screener: BlocklistScreener(list: list), verdictWriter: writer)
     var verdicts: [(String, Verdict, [String])] = []
     engine.onVerdict = { call, decision in
-        verdicts.append((call.message.text(call.message.callID), decision.verdict, decision.reasons))
+        verdicts.append((call.callIDText, decision.verdict, decision.reasons))
     }
     let result = engine.run(try CaptureMerger(paths: paths))
     return (result, verdicts)

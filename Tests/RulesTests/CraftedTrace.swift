@@ -77,7 +77,7 @@ struct CraftedTrace {
         let screener = PolicyScreener(policy: rules.policy(list: list))
         let engine = ReplayEngine(configuration: configuration, screener: screener)
         var byID: [String: ScreeningDecision] = [:]
-        engine.onVerdict = { call, d in byID[call.message.text(call.message.callID)] = d }
+        engine.onVerdict = { call, d in byID[call.callIDText] = d }
         let result = engine.run(try CaptureMerger(paths: [path]))
         let decisions = calls.indices.map { i in byID["crafted-\(i)@\(calls[i].source)"] ?? ScreeningDecision(verdict: .allow, reasons: ["unseen"]) }
         return Run(decisions: decisions, screener: screener, result: result)

@@ -107,7 +107,7 @@ struct ResetTests {
         let screener = PolicyScreener(policy: rules.policy(list: list))
         var times: [String: Int64] = [:]
         let probe = ReplayEngine(screener: AllowAllScreener())
-        probe.onVerdict = { call, _ in times[call.message.text(call.message.callID)] = call.context.timestamp }
+        probe.onVerdict = { call, _ in times[call.callIDText] = call.context.timestamp }
         _ = probe.run(try CaptureMerger(paths: [trace]))
         let resetAt = times[flood[autoIndex].id]! - 1_000_000
         let update = BlocklistUpdate(time: resetAt, operation: .reset, entry: BlocklistEntry(number: PhoneNumber(e164: caller)!))

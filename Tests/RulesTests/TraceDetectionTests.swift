@@ -28,7 +28,7 @@ func screen(path: String, rules: RuleSet, list: LiveBlocklist = LiveBlocklist())
     var scorer = Scorer(labels: labels)
     var legitFlags: [String: Int] = [:]
     engine.onVerdict = { call, decision in
-        let id = call.message.text(call.message.callID)
+        let id = call.callIDText
         scorer.add(callID: id, verdict: decision.verdict)
         verdicts.append((id, decision.verdict, decision.reasons))
         if decision.verdict == .flag, let i = labels.byCallID[id], !labels.rows[i].isFraud {

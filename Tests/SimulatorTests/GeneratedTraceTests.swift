@@ -1,3 +1,4 @@
+import CallEvents
 import Calls
 import Engine
 import Foundation
@@ -10,9 +11,9 @@ import Wire
 final class RecordingScreener: CallScreener {
     struct Seen: Equatable { var callID, caller, callee: String }
     var seen: [Seen] = []
-    func screen(_ call: CallSetup) -> ScreeningDecision {
-        seen.append(Seen(callID: call.message.text(call.message.callID),
-                         caller: call.caller.text(in: call.message), callee: call.callee.text(in: call.message)))
+    func screen(_ call: CallEvent) -> ScreeningDecision {
+        seen.append(Seen(callID: call.callIDText,
+                         caller: call.caller.text, callee: call.callee.text))
         return .allow
     }
 }

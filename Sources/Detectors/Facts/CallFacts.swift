@@ -1,4 +1,4 @@
-import Calls
+import CallEvents
 import Numbering
 import Wire
 
@@ -28,6 +28,10 @@ public struct CallFacts: Sendable {
     /// a gateway. A handset carries one or two numbers; a SIM box module carries many.
     public var imei: UInt64 = 0
     public var traits = DeviceTraits()
+    /// The protocol the setup came in, and who vouches for the calling number.
+    public var signalling = SignallingProtocol.sip
+    public var callerScreening = Screening.unknown
+    public var callerPresentation = Presentation.unknown
 
     public init() {}
 
@@ -38,7 +42,8 @@ public struct CallFacts: Sendable {
     public static func sourceKey(_ a: IPAddress) -> UInt64 { a.high &* 0x9E37_79B9_7F4A_7C15 ^ a.low ^ (a.isIPv6 ? 1 : 0) }
 }
 
-/// Builds `CallFacts` from a call setup. Works on the message's bytes in place.
+/// Builds `CallFacts` from a setup event of any protocol. Works on the event's byte
+/// views in place.
 public struct FactExtractor: Sendable {
     public var fingerprints: FingerprintRules
 
@@ -46,35 +51,37 @@ public struct FactExtractor: Sendable {
         self.fingerprints = fingerprints
     }
 
-    public func facts(_ call: CallSetup) -> CallFacts {
-        let m = call.message
+    public func facts(_ call: CallEvent) -> CallFacts {
         var f = CallFacts()
         f.time = call.context.timestamp
+        f.signalling = call.signalling
         f.caller = call.caller.number
         f.callee = call.callee.number
+        f.callerScreening = call.caller.screening
+        f.callerPresentation = call.caller.presentation
         // A withheld identity (`anonymous`, RFC 3323) is nobody in particular: keying it would
         // lump every anonymous caller into one busy "number". The network's asserted
-        // identity, when there is one, is the caller (CallParty prefers it).
-        let rawCaller = m.slice(call.caller.raw)
-        f.callerKey = call.caller.number?.key ?? (Bytes.isWithheld(rawCaller) ? 0 : Bytes.hash(rawCaller))
-        f.calleeKey = call.callee.number?.key ?? Bytes.hash(m.slice(call.callee.raw))
+        // identity, when there is one, is the caller (the adapter prefers it).
+        f.callerKey = call.caller.number?.key ?? (WithheldIdentity.matches(call.caller.raw) ? 0 : Bytes.hash(call.caller.raw))
+        f.calleeKey = call.callee.number?.key ?? Bytes.hash(call.callee.raw)
         f.source = call.context.source.address
-        f.cell = Bytes.cellHash(m.slice(m.accessNetworkInfo))
-        f.tac = Bytes.tac(m.slice(m.sipInstance))
-        f.imei = Bytes.imeiHash(m.slice(m.sipInstance))
-        f.traits = traits(m)
+        let d = call.device
+        f.cell = Bytes.cellHash(d.accessNetwork)
+        f.tac = Bytes.tac(d.instance)
+        f.imei = Bytes.imeiHash(d.instance)
+        f.traits = traits(d)
         return f
     }
 
-    func traits(_ m: SIPMessage) -> DeviceTraits {
+    func traits(_ d: DeviceContext) -> DeviceTraits {
         var t = DeviceTraits()
-        let ua = m.slice(m.userAgent)
+        let ua = d.userAgent
         if !ua.isEmpty && fingerprints.userAgentTokens.contains(where: { Bytes.containsLowercased(ua, $0) }) { t.insert(.userAgentToken) }
-        if m.maxForwards == fingerprints.maxForwards { t.insert(.maxForwards30) }
-        if Bytes.isDigitBranch(m.slice(m.viaBranch)) { t.insert(.digitBranch) }
-        let s = m.slice(m.sdpSessionName)
+        if d.maxForwards == fingerprints.maxForwards { t.insert(.maxForwards30) }
+        if Bytes.isDigitBranch(d.transaction) { t.insert(.digitBranch) }
+        let s = d.sessionName
         if !s.isEmpty && fingerprints.sdpSessions.contains(where: { Bytes.equal(s, $0) }) { t.insert(.sdpSession) }
-        if Bytes.isUserN(m.slice(m.sdpOrigin)) { t.insert(.sdpUserN) }
+        if Bytes.isUserN(d.sessionOrigin) { t.insert(.sdpUserN) }
         return t
     }
 }
@@ -125,13 +132,6 @@ enum Bytes {
         var end = at + imeiKey.count
         while end < b.count && b[end] != 62 && b[end] != 34 && b[end] != 59 { end += 1 }
         return hash(UnsafeRawBufferPointer(rebasing: b[(at + imeiKey.count)..<end]))
-    }
-
-    static let withheld: [[UInt8]] = ["anonymous", "unknown", "restricted", "unavailable", "private"].map { Array($0.utf8) }
-
-    /// A user part that withholds the caller (`anonymous`, `Unknown`, `restricted`...).
-    static func isWithheld(_ b: UnsafeRawBufferPointer) -> Bool {
-        withheld.contains { w in b.count == w.count && find(b, w) == 0 }
     }
 
     static func find(_ b: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Int? {

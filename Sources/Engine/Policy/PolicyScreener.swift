@@ -1,3 +1,4 @@
+import CallEvents
 import Blocklist
 import Calls
 import Detectors
@@ -55,7 +56,7 @@ public final class PolicyScreener: CallScreener {
         familyScore = Array(repeating: 0, count: names.count)
     }
 
-    public func screen(_ call: CallSetup) -> ScreeningDecision {
+    public func screen(_ call: CallEvent) -> ScreeningDecision {
         let t = call.context.timestamp
         if firstSetup == 0 { firstSetup = t }
         let warmup = policy.warmupSeconds > 0 && t - firstSetup < Nanoseconds(policy.warmupSeconds * 1e9)
@@ -77,7 +78,7 @@ public final class PolicyScreener: CallScreener {
         return decision
     }
 
-    private func decide(_ call: CallSetup, role: TrunkRole, trunk: UInt16, contract: TrunkContract, warmup: Bool) -> ScreeningDecision {
+    private func decide(_ call: CallEvent, role: TrunkRole, trunk: UInt16, contract: TrunkContract, warmup: Bool) -> ScreeningDecision {
         let listed = lists.screen(call)
         if listed.verdict == .block {
             if !warmup { warn(call.caller.number, at: call.context.timestamp, reasons: listed.reasons) }
@@ -157,12 +158,14 @@ public final class PolicyScreener: CallScreener {
 
     /// Tells the detectors a blocked call ended as rejected at its setup, and remembers it
     /// so that the capture's own ending of the call is not taught to them again.
-    private func endBlocked(_ call: CallSetup) {
+    private func endBlocked(_ call: CallEvent) {
         let t = call.context.timestamp
-        var r = CallRecord(key: call.dialogKey, callIDKey: 0, state: .terminated(.rejected), caller: call.caller.number,
+        var r = CallRecord(key: call.key, callIDKey: 0, state: .terminated(.rejected), caller: call.caller.number,
                            callee: call.callee.number, inviteCSeq: 0, setupTime: t, endTime: t, finalStatus: 608)
         r.source = call.context.source.address
-        let s = blockedDialogs.slot(call.dialogKey).slot
+        r.signalling = call.signalling
+        r.origin = call.origin
+        let s = blockedDialogs.slot(call.key).slot
         blockedDialogs[s] = true
         for d in policy.detectors { d.detector.ended(r) }
     }

@@ -142,7 +142,7 @@ public struct BenchRunner {
         var fraudSetups: [(time: Int64, blocked: Bool)] = []
         var firstSetup = Int64.max, lastSetup = Int64.min
         engine.onVerdict = { call, decision in
-            let id = call.message.text(call.message.callID)
+            let id = call.callIDText
             firstSetup = min(firstSetup, call.context.timestamp)
             lastSetup = max(lastSetup, call.context.timestamp)
             scorer.add(callID: id, verdict: decision.verdict)

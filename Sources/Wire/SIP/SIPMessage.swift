@@ -39,6 +39,8 @@ public struct SIPMessage {
     /// SDP `o=` and `s=` line values when the body is SDP.
     public var sdpOrigin = ByteRange.empty
     public var sdpSessionName = ByteRange.empty
+    /// The ISUP message of a SIP-I/SIP-T body (`application/ISUP`), when there is one.
+    public var isup: ISUPMessage?
     /// Set when the message could be read but breaks a rule that makes it unusable for
     /// call tracking (missing Call-ID, bad Content-Length...). Such a message is counted
     /// as malformed; `decode` still shows it.

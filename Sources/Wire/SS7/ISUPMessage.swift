@@ -20,8 +20,15 @@ public struct ISUPMessage: Sendable, Equatable {
     /// The redirecting number and the original called number of a forwarded call.
     public var redirecting = ""
     public var originalCalled = ""
+    /// The Q.850 cause value of a REL (0: none).
+    public var cause: UInt8 = 0
     /// Carried in a SIP-I body rather than over MTP3.
     public var inSIPBody = false
+
+    /// Message types the call model follows (Q.763 table 4).
+    public static let initialAddress: UInt8 = 1, subsequentAddress: UInt8 = 2, addressComplete: UInt8 = 6,
+                      connect: UInt8 = 7, answer: UInt8 = 9, release: UInt8 = 12, releaseComplete: UInt8 = 16,
+                      resetCircuit: UInt8 = 18, callProgress: UInt8 = 44
 
     public init() {}
 
@@ -39,7 +46,9 @@ public struct ISUPMessage: Sendable, Equatable {
         m.calling = ""
         m.redirecting = ""
         m.originalCalled = ""
-        guard m.type == 1 else { return true }
+        m.cause = 0
+        if m.type == release { return parseCause(b, into: &m) }
+        guard m.type == initialAddress else { return true }
         // IAM: nature of connection, forward call indicators (2), calling party's category,
         // (ITU) transmission medium requirement; then the pointers to the (ANSI: user
         // service information and the) called party number and to the optional part, each
@@ -73,6 +82,20 @@ public struct ISUPMessage: Sendable, Equatable {
             }
             at += 2 + length
         }
+        return true
+    }
+
+    /// REL: the cause indicators are the one mandatory variable part (Q.763 3.12): its
+    /// pointer follows the type; then location (with a recommendation octet when the
+    /// extension bit is clear) and the cause value.
+    static func parseCause(_ b: UnsafeRawBufferPointer, into m: inout ISUPMessage) -> Bool {
+        guard b.count >= 4 else { return false }
+        let at = 3 + Int(b[3])
+        guard at < b.count, at + 1 + Int(b[at]) <= b.count, b[at] >= 2 else { return false }
+        var i = at + 1
+        if b[i] & 0x80 == 0 { i += 1 }
+        guard i + 1 <= at + Int(b[at]) else { return false }
+        m.cause = b[i + 1] & 0x7F
         return true
     }
 

@@ -4,8 +4,11 @@
 /// ISUP facts (screening indicator, nature of address) then join the SIP message. The
 /// body starts at the message type: the circuit is the SIP dialog's, not signalled.
 extension PacketDecoder {
-    /// Finds the ISUP part of `m`'s body, if any, and hands it to `onISUP`.
-    func sipISUPBody(_ m: SIPMessage) {
+    /// Finds the ISUP part of `m`'s body, if any, and puts it on the message, so that its
+    /// facts join the SIP call. Only multipart bodies are searched.
+    func sipISUPBody(_ m: inout SIPMessage) {
+        let type = m.slice(m.contentType)
+        guard type.count > 9, type[0] | 0x20 == UInt8(ascii: "m") else { return }
         let body = m.slice(m.body)
         guard body.count > 20, let type = body.firstIndex(ofLowercase: "application/isup", from: 0) else { return }
         // The part's headers end at the first blank line after its Content-Type.
@@ -22,6 +25,6 @@ extension PacketDecoder {
         let ok = sipIBuffer.withUnsafeBytes { ISUPMessage.parse($0, into: &isupMessage, ansi: ansi) }
         guard ok else { return }
         counters.bump(.isupMessages)
-        onISUP?(isupMessage, context)
+        m.isup = isupMessage
     }
 }

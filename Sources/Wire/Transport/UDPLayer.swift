@@ -44,8 +44,9 @@ extension PacketDecoder {
             return .malformed(.sipBadStartLine)
         }
         counters.bump(.sipMessages)
+        if !message.body.isEmpty { sipISUPBody(&message) }
         emit(message, context)
-        if onISUP != nil && !message.body.isEmpty { sipISUPBody(message) }
+        if let isup = message.isup { onISUP?(isup, context) }
         if let defect = message.defect { return .malformed(defect) }
         return .signalling
     }
