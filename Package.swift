@@ -67,13 +67,14 @@ let package = Package(
 
         .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting", "CZlib"]),
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
+        .testTarget(name: "CallEventsTests", dependencies: ["CallEvents", "Wire", "PacketCrafting"]),
         .testTarget(name: "CallsTests", dependencies: ["CallEvents", "Calls", "Wire", "PacketCrafting"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator", "PacketCrafting", "Calls"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "PacketCrafting"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness", "Engine", "Calls"]),
         .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Calls", "Wire", "Harness", "Numbering"]),
 

@@ -35,8 +35,9 @@ public enum RuleSetFile {
         let capacity = try r.int("capacity", default: 200_000, range: 16...100_000_000)
         let utcOffset = try r.int("utc_offset", default: 0, range: -12...14)
 
-        // Network: trunks by CIDR.
+        // Network: trunks by CIDR (SIP) and by adjacent point code (SS7).
         var trunkRanges: [TrunkTable.Range] = []
+        var trunkPointCodes: [TrunkTable.PointCode] = []
         for t in try r.list("trunks", default: []) {
             let tname = try t.string("name")
             let role = try t.choice("role", TrunkRole.self)
@@ -48,7 +49,19 @@ public enum RuleSetFile {
                                          concurrent: try c.double("concurrent", default: 0, range: 0...1e9))
                 try c.finish()
             }
-            for (i, text) in try t.strings("cidr").enumerated() {
+            let pointCodes = try t.strings("point_codes", default: [])
+            for (i, text) in pointCodes.enumerated() {
+                guard let pc = UInt32(text), pc <= 0xFF_FFFF else {
+                    throw t.error("point_codes", "'\(text)' is not a point code (a decimal number, as tshark shows OPC and DPC)",
+                                  at: t.mapping["point_codes"]?.sequence?[i])
+                }
+                trunkPointCodes.append(TrunkTable.PointCode(name: tname, pointCode: pc, role: role, contract: contract))
+            }
+            let cidrs = try t.strings("cidr", default: [])
+            guard !cidrs.isEmpty || !pointCodes.isEmpty else {
+                throw t.error("", "a trunk needs 'cidr' (SIP source addresses) or 'point_codes' (SS7 signalling points), or both")
+            }
+            for (i, text) in cidrs.enumerated() {
                 guard let (net, len) = parseCIDR(text) else {
                     throw t.error("cidr", "'\(text)' is not an address or CIDR block (192.0.2.0/24, 2001:db8::/32)",
                                   at: t.mapping["cidr"]?.sequence?[i])
@@ -57,7 +70,7 @@ public enum RuleSetFile {
             }
             try t.finish()
         }
-        let trunkTable = TrunkTable(trunkRanges)
+        let trunkTable = TrunkTable(trunkRanges, pointCodes: trunkPointCodes)
 
         // Numbering facts the detectors use.
         var home = NumberRanges(), service = NumberRanges(), own = NumberRanges(), premium = NumberRanges(), allocated = NumberRanges()

@@ -60,7 +60,7 @@ public final class PolicyScreener: CallScreener {
         let t = call.context.timestamp
         if firstSetup == 0 { firstSetup = t }
         let warmup = policy.warmupSeconds > 0 && t - firstSetup < Nanoseconds(policy.warmupSeconds * 1e9)
-        let (role, trunk, contract) = policy.trunks.lookup(call.context.source.address)
+        let (role, trunk, contract) = policy.trunks.lookup(call)
         var decision: ScreeningDecision
         if role == .trusted {
             decision = .allow
