@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
         .testTarget(name: "CallEventsTests", dependencies: ["CallEvents", "Wire", "PacketCrafting"]),
         .testTarget(name: "CallsTests", dependencies: ["CallEvents", "Calls", "Wire", "PacketCrafting"]),
-        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
+        .testTarget(name: "DetectorsTests", dependencies: ["CallEvents", "Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator", "PacketCrafting", "Calls"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "PacketCrafting"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),

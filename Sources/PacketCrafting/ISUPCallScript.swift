@@ -18,10 +18,12 @@ public struct ISUPCallScript: Sendable {
     /// Nature of address values (Q.763 3.9).
     public static let national: UInt8 = 3, international: UInt8 = 4
 
-    /// An IAM. `screening` 0 is "user provided, not verified", 3 "network provided";
-    /// `presentation` 0 allowed, 1 restricted.
+    /// An IAM (no calling number when `calling` is empty). `screening` 0 is "user
+    /// provided, not verified", 3 "network provided"; `presentation` 0 allowed, 1
+    /// restricted, 2 not available; `additionalCalling` adds a Generic Number.
     public func iam(called: String, calledNature: UInt8 = national, calling: String, callingNature: UInt8 = national,
-                    presentation: UInt8 = 0, screening: UInt8 = 3) -> [UInt8] {
+                    presentation: UInt8 = 0, screening: UInt8 = 3, additionalCalling: String? = nil,
+                    additionalNature: UInt8 = international) -> [UInt8] {
         let calledPart = Self.number(called, first: calledNature, second: 0x10)  // ISDN plan, INN allowed
         let callingPart = Self.number(calling, first: callingNature, second: 0x10 | presentation << 2 | screening & 3)
         // Nature of connection, forward call indicators, calling party's category (ordinary),
@@ -31,7 +33,13 @@ public struct ISUPCallScript: Sendable {
         m[5] = 2
         m[6] = UInt8(2 + calledPart.count)
         m += [UInt8(calledPart.count)] + calledPart
-        m += [0x0A, UInt8(callingPart.count)] + callingPart + [0x00]
+        if !calling.isEmpty { m += [0x0A, UInt8(callingPart.count)] + callingPart }
+        if let extra = additionalCalling {
+            // Generic number (0xC0), qualifier 6: additional calling party number, user provided.
+            let part = [0x06] + Self.number(extra, first: additionalNature, second: 0x10)
+            m += [0xC0, UInt8(part.count)] + part
+        }
+        m += [0x00]
         return frame(type: 1, m)
     }
 

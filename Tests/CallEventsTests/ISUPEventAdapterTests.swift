@@ -44,4 +44,22 @@ struct ISUPEventAdapterTests {
         #expect(intl.caller == "+4420794600000" && intl.nature == .international && intl.presentation == .restricted)
         #expect(intl.screening == .network)
     }
+
+    @Test func anAdditionalCallingNumberAndAMissingOne() throws {
+        let extra = try #require(Self.events([Self.out.iam(called: "13987654321", calling: "4420794600000", callingNature: ISUPCallScript.international,
+                                                           additionalCalling: "8695588")]).first)
+        #expect(extra.caller == "+4420794600000")
+        let decoder = PacketDecoder(), adapter = ISUPEventAdapter()
+        var additional = "", missing = "?"
+        decoder.onISUP = { m, c in
+            guard let e = adapter.event(m, c) else { return }
+            if m.calling.isEmpty { missing = e.caller.text } else { additional = e.additionalCaller.text }
+        }
+        for f in [Self.out.iam(called: "1", calling: "4420794600000", callingNature: ISUPCallScript.international, additionalCalling: "8695588"),
+                  Self.out.iam(called: "13987654321", calling: "")] {
+            f.withUnsafeBytes { decoder.decode(CapturedPacket(frame: 1, timestamp: 0, linkType: .mtp2, bytes: $0, originalLength: $0.count)) { _, _ in } }
+        }
+        #expect(additional == "+8695588")
+        #expect(missing == "")
+    }
 }

@@ -1,3 +1,4 @@
+import CallEvents
 import Calls
 import Detectors
 import Numbering
@@ -122,6 +123,42 @@ struct DetectorTests {
         d.allocatedRanges = NumberRanges(parsing: ["+8613", "+8615", "+8617", "+86400", "+8695"])!
         #expect(d.screen(facts("+8614900000001", callee(0), at: t0, role: .domestic)) == Finding(.warning, 4), "unallocated")
         #expect(d.screen(facts("+8615000000001", callee(0), at: t0, role: .domestic)) == .none)
+    }
+
+    /// What ISUP says about the calling number counts on international routes only, and
+    /// only when it came as ISUP or SIP-I.
+    @Test func spoofedOriginOnISUPScreeningFacts() {
+        let d = SpoofedOriginDetector(configs: [SpoofedOriginDetector.Config()], capacity: 1)
+        d.home = NumberRanges(parsing: ["+86"])!
+        d.serviceNumbers = NumberRanges(parsing: ["+86110", "+8695588"])!
+        func isup(_ caller: String, role: TrunkRole = .international, screening: Screening = .network,
+                  presentation: Presentation = .allowed, extra: String? = nil, signalling: SignallingProtocol = .isup) -> CallFacts {
+            var f = facts(caller, callee(0), at: t0, role: role)
+            f.signalling = signalling
+            f.callerScreening = screening
+            f.callerPresentation = presentation
+            f.additionalCaller = extra.map(number)
+            return f
+        }
+        #expect(d.screen(isup("+4420794600000")) == .none, "a verified foreign number")
+        #expect(d.screen(isup("+4420794600000", presentation: .restricted)) == .none, "withheld is a right, not a sign")
+        #expect(d.screen(isup("+4420794600000", extra: "+8695588")) == Finding(.critical, 6), "shows a bank's number")
+        #expect(d.screen(isup("+4420794600000", extra: "+4420794600001")) == .none)
+        #expect(d.screen(isup("+4420794600000", screening: .userVerifiedFailed)) == Finding(.critical, 7))
+        #expect(d.screen(isup("+4420794600000", screening: .userNotVerified)) == Finding(.warning, 8))
+        #expect(d.screen(isup("+4420794600000", presentation: .unavailable)) == Finding(.warning, 8))
+        var none = isup("+4420794600000")
+        none.caller = nil
+        #expect(d.screen(none) == Finding(.warning, 9), "no calling number on international ingress")
+        // The same facts on a domestic route, or from plain SIP, say nothing.
+        #expect(d.screen(isup("+4420794600000", role: .domestic, screening: .userNotVerified, extra: "+8695588")) == .none)
+        #expect(d.screen(isup("+4420794600000", screening: .userNotVerified, signalling: .sip)) == .none)
+        #expect(d.screen(isup("+4420794600000", screening: .userNotVerified, signalling: .sipI)) == Finding(.warning, 8))
+        var off = SpoofedOriginDetector.Config()
+        off.isupScreening = 0
+        let quiet = SpoofedOriginDetector(configs: [off], capacity: 1)
+        quiet.home = d.home
+        #expect(quiet.screen(isup("+4420794600000", screening: .userNotVerified)) == .none)
     }
 
     @Test func simBoxScoresTraitsAndBehaviour() {

@@ -55,11 +55,25 @@ public final class ISUPEventAdapter {
             e.callee.nature = NatureOfAddress(isup: m.calledNatureOfAddress)
             // Forwarded calls are rare: their numbers may allocate.
             if !m.redirecting.isEmpty { e.redirecting = CallParty(number: normalizer.normalize(Self.trimmed(m.redirecting)), raw: .init(start: nil, count: 0)) }
+            if !m.additionalCalling.isEmpty {
+                e.additionalCaller = CallParty(number: Self.number(m.additionalCalling, nature: m.additionalCallingNatureOfAddress, normalizer), raw: .init(start: nil, count: 0))
+            }
             if !m.originalCalled.isEmpty {
                 e.originalCalled = CallParty(number: normalizer.normalize(Self.trimmed(m.originalCalled)), raw: .init(start: nil, count: 0))
             }
         }
         return e
+    }
+
+    /// An ISUP number as E.164 by its nature of address (allocates: for the rarer
+    /// numbers of an IAM, forwarding and additional calling numbers).
+    public static func number(_ digits: String, nature: UInt8, _ normalizer: NumberNormalizer) -> PhoneNumber? {
+        let d = trimmed(digits)
+        switch NatureOfAddress(isup: nature) {
+        case .international: return normalizer.normalize("+" + d)
+        case .national: return normalizer.normalize(d, phoneContext: "+" + normalizer.plan.countryCode)
+        default: return normalizer.normalize(d)
+        }
     }
 
     /// The same key for both directions of a circuit.

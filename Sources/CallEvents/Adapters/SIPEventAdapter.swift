@@ -67,6 +67,9 @@ public struct SIPEventAdapter: Sendable {
             e.callee.nature = NatureOfAddress(isup: iam.calledNatureOfAddress)
             // SIP-I bodies are rare: their forwarding numbers may allocate.
             if !iam.redirecting.isEmpty { e.redirecting = CallParty(number: normalizer.normalize(iam.redirecting), raw: .init(start: nil, count: 0)) }
+            if !iam.additionalCalling.isEmpty {
+                e.additionalCaller = CallParty(number: ISUPEventAdapter.number(iam.additionalCalling, nature: iam.additionalCallingNatureOfAddress, normalizer), raw: .init(start: nil, count: 0))
+            }
             if !iam.originalCalled.isEmpty {
                 e.originalCalled = CallParty(number: normalizer.normalize(iam.originalCalled), raw: .init(start: nil, count: 0))
             }

@@ -78,6 +78,9 @@ public struct CallEvent {
     /// Setup only: the number that forwarded the call and the one originally dialled.
     public var redirecting: CallParty = .none
     public var originalCalled: CallParty = .none
+    /// Setup only: a second calling number the caller asks to show (ISUP Generic Number,
+    /// additional calling party number), beside the one the network vouches for.
+    public var additionalCaller: CallParty = .none
     /// Setup only: what the signalling says about the calling device.
     public var device = DeviceContext()
 

@@ -32,6 +32,8 @@ public struct CallFacts: Sendable {
     public var signalling = SignallingProtocol.sip
     public var callerScreening = Screening.unknown
     public var callerPresentation = Presentation.unknown
+    /// A second calling number to show (ISUP Generic Number), when one was signalled.
+    public var additionalCaller: PhoneNumber?
 
     public init() {}
 
@@ -59,6 +61,7 @@ public struct FactExtractor: Sendable {
         f.callee = call.callee.number
         f.callerScreening = call.caller.screening
         f.callerPresentation = call.caller.presentation
+        f.additionalCaller = call.additionalCaller.number
         // A withheld identity (`anonymous`, RFC 3323) is nobody in particular: keying it would
         // lump every anonymous caller into one busy "number". The network's asserted
         // identity, when there is one, is the caller (the adapter prefers it).

@@ -20,6 +20,10 @@ public struct ISUPMessage: Sendable, Equatable {
     /// The redirecting number and the original called number of a forwarded call.
     public var redirecting = ""
     public var originalCalled = ""
+    /// The additional calling party number of a Generic Number parameter (Q.763 3.26,
+    /// qualifier 6): a number the caller may show beside the network's calling number.
+    public var additionalCalling = ""
+    public var additionalCallingNatureOfAddress: UInt8 = 0
     /// The Q.850 cause value of a REL (0: none).
     public var cause: UInt8 = 0
     /// Carried in a SIP-I body rather than over MTP3.
@@ -46,6 +50,7 @@ public struct ISUPMessage: Sendable, Equatable {
         m.calling = ""
         m.redirecting = ""
         m.originalCalled = ""
+        m.additionalCalling = ""
         m.cause = 0
         if m.type == release { return parseCause(b, into: &m) }
         guard m.type == initialAddress else { return true }
@@ -74,6 +79,11 @@ public struct ISUPMessage: Sendable, Equatable {
                 m.callingPresentation = p[1] >> 2 & 0x03
                 m.callingScreening = p[1] & 0x03
                 m.calling = digits(p.dropping(2), odd: p[0] & 0x80 != 0)
+            } else if kind == 0xC0, length >= 3, b[at + 2] == 0x06 {
+                // Generic number: qualifier, then the calling number's layout.
+                let p = b.slice(at + 3, at + 2 + length)
+                m.additionalCallingNatureOfAddress = p[0] & 0x7F
+                m.additionalCalling = digits(p.dropping(2), odd: p[0] & 0x80 != 0)
             } else if kind == 0x0B || kind == 0x28, length >= 2 {
                 // Redirecting number, original called number: the calling number's layout.
                 let p = b.slice(at + 2, at + 2 + length)
