@@ -109,6 +109,46 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(hepRatio, Int(wrapped * 100 / max(base, 1)))
     }
 
+    // ISUP against plain SIP, setup against setup: 20,000 IAMs over MTP2 and over M3UA
+    // in SCTP, each taken to a call event by the ISUP adapter, against 20,000 INVITEs
+    // taken to call events by the SIP adapter, in the same iteration (target: at most 1.5x).
+    let isupNs = BenchmarkMetric.custom("ISUP/M3UA ns/message", polarity: .prefersSmaller, useScalingFactor: false)
+    let mtp2Ratio = BenchmarkMetric.custom("ISUP/MTP2 / plain SIP x100", polarity: .prefersSmaller, useScalingFactor: false)
+    let m3uaRatio = BenchmarkMetric.custom("ISUP/M3UA / plain SIP x100", polarity: .prefersSmaller, useScalingFactor: false)
+    var isupConfig = config
+    isupConfig.metrics += [plainNs, isupNs, mtp2Ratio, m3uaRatio]
+    Benchmark("decode to call events: ISUP vs plain SIP", configuration: isupConfig) { benchmark in
+        benchmark.stopMeasurement()
+        let (sip, _) = HEPFrames.make(frames20k)
+        let (mtp2, m3ua) = ISUPFrames.make(frames20k)
+        func run(_ frames: [[UInt8]], linkType: LinkType) -> (UInt64, Int) {
+            let decoder = PacketDecoder()
+            let sipAdapter = SIPEventAdapter(), isupAdapter = ISUPEventAdapter()
+            var n = 0
+            decoder.onISUP = { m, c in if let e = isupAdapter.event(m, c), e.kind == .setup { n += 1 } }
+            let t0 = MonotonicClock.now()
+            for (i, f) in frames.enumerated() {
+                f.withUnsafeBytes { b in
+                    decoder.decode(CapturedPacket(frame: i + 1, timestamp: Int64(i) * 1_000_000, linkType: linkType, bytes: b,
+                                                  originalLength: b.count)) { m, c in
+                        if let e = sipAdapter.event(m, c), e.kind == .setup { n += 1 }
+                    }
+                }
+            }
+            return (MonotonicClock.now() - t0, n)
+        }
+        let (base, a) = run(sip, linkType: .ethernet)
+        benchmark.startMeasurement()
+        let (overMTP2, b) = run(mtp2, linkType: .mtp2)
+        let (overM3UA, c) = run(m3ua, linkType: .ethernet)
+        benchmark.stopMeasurement()
+        precondition(a == frames20k && b == frames20k && c == frames20k)
+        benchmark.measurement(plainNs, Int(base / UInt64(a)))
+        benchmark.measurement(isupNs, Int(overM3UA / UInt64(c)))
+        benchmark.measurement(mtp2Ratio, Int(overMTP2 * 100 / max(base, 1)))
+        benchmark.measurement(m3uaRatio, Int(overM3UA * 100 / max(base, 1)))
+    }
+
 }
 
 /// The capture every benchmark reads, written once per process.
@@ -161,6 +201,35 @@ enum BenchmarkCapture {
 }
 
 let frames20k = 20_000
+
+/// IAMs on distinct circuits as MTP2 signal units and as M3UA DATA in SCTP packets.
+enum ISUPFrames {
+    static func make(_ count: Int) -> (mtp2: [[UInt8]], m3ua: [[UInt8]]) {
+        var mtp2: [[UInt8]] = [], m3ua: [[UInt8]] = []
+        for i in 0..<count {
+            let script = ISUPCallScript(opc: 2001, dpc: 100 + UInt32(i / 4000), cic: UInt16(i % 4000))
+            let unit = script.iam(called: "139\(10_000_000 + i)", calling: "138\(10_000_000 + i)")
+            mtp2.append(unit)
+            // M3UA Protocol Data: OPC, DPC, SI 5, NI 2, MP 0, SLS 0, then ISUP from its CIC.
+            let isup = Array(unit.dropFirst(3 + 5))
+            let pc: (UInt32, UInt32) = (script.opc, script.dpc)
+            var data: [UInt8] = [0x02, 0x10, 0, 0]
+            for v in [pc.0, pc.1] { data += [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+            data += [5, 2, 0, 0] + isup
+            data[3] = UInt8(data.count)
+            while data.count % 4 != 0 { data.append(0) }
+            let message: [UInt8] = [1, 0, 1, 1, 0, 0, 0, UInt8(8 + data.count)] + data
+            let tsn = UInt32(i + 1)
+            var chunk: [UInt8] = [0, 3, UInt8((16 + message.count) >> 8), UInt8((16 + message.count) & 0xFF),
+                                  UInt8(tsn >> 24), UInt8(tsn >> 16 & 0xFF), UInt8(tsn >> 8 & 0xFF), UInt8(tsn & 0xFF),
+                                  0, 0, 0, 0, 0, 0, 0, 3] + message
+            while chunk.count % 4 != 0 { chunk.append(0) }
+            let sctp: [UInt8] = [0x0B, 0x59, 0x0B, 0x59, 0, 0, 0, 1, 0, 0, 0, 0] + chunk
+            m3ua.append(FrameBuilder.ethernet(FrameBuilder.ipv4(sctp, source: "192.0.2.70", destination: "192.0.2.71", proto: 132)))
+        }
+        return (mtp2, m3ua)
+    }
+}
 
 /// The same SIP messages as plain UDP frames and as HEP3 datagrams to port 9060.
 enum HEPFrames {

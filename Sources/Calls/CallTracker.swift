@@ -13,6 +13,11 @@ public struct CallTrackerConfiguration: Sendable {
     public var linger: Nanoseconds = 32_000_000_000
     /// Dialogs kept at most; past it, the one with the nearest deadline is evicted.
     public var capacity = 1_000_000
+    /// A setup on a reused key (an ISUP circuit) whose call is still open: within this
+    /// time of that call's setup it is the same message seen twice (a capture tapping
+    /// both copies of a link); later, the circuit was released unseen and a new call
+    /// begins. SS7 does not retransmit an IAM itself.
+    public var duplicateSetupWindow: Nanoseconds = 1_000_000_000
 
     public init() {}
 }
@@ -121,8 +126,18 @@ public final class CallTracker {
         let isSetup = e.kind == .setup
         if let slot = index[e.key] ?? lookupOther(e, isSetup: isSetup) {
             let s = Int(slot)
-            // A circuit is reused call after call: a setup on an ended call starts the next.
-            guard isSetup && e.keyReusable && slots[s].state.isTerminated else { return apply(e, slot: s) }
+            // A circuit is reused call after call: a setup on an ended call starts the next,
+            // and so does one on a call open too long to be its duplicate (its release was
+            // not captured: it ends now, for the detectors too, like a time-out).
+            guard isSetup && e.keyReusable else { return apply(e, slot: s) }
+            if !slots[s].state.isTerminated {
+                guard e.context.timestamp - slots[s].setupTime >= configuration.duplicateSetupWindow else { return apply(e, slot: s) }
+                var r = slots[s]
+                r.state = r.state.next(.timeout)
+                r.endTime = e.context.timestamp
+                statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
+                onEndedWithoutMessage?(r)
+            }
             remove(s)
         }
         guard isSetup else {

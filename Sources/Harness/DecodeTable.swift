@@ -124,13 +124,13 @@ public struct DecodeTable {
             case .dpc: return m.inSIPBody ? "" : String(m.dpc)
             case .cic: return m.inSIPBody ? "" : String(m.cic)
             case .isupType: return m.typeName
-            case .called: return m.called
-            case .calling: return m.calling
+            case .called: return m.called.description
+            case .calling: return m.calling.description
             case .callingNOA: return m.type == 1 && !m.calling.isEmpty ? String(m.callingNatureOfAddress) : ""
             case .callingPresentation: return m.type == 1 && !m.calling.isEmpty ? String(m.callingPresentation) : ""
             case .callingScreening: return m.type == 1 && !m.calling.isEmpty ? String(m.callingScreening) : ""
-            case .redirecting: return m.redirecting
-            case .originalCalled: return m.originalCalled
+            case .redirecting: return m.redirecting.description
+            case .originalCalled: return m.originalCalled.description
             default: return ""
             }
         }.joined(separator: "\t")

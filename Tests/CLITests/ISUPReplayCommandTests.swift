@@ -45,7 +45,7 @@ struct ISUPReplayCommandTests {
         let v = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(v.count == 3)
         #expect(v.allSatisfy { $0["protocol"] as? String == "isup" })
-        #expect(v.map { $0["call_id"] as? String } == ["2001-100-1@1", "3001-100-2@2", "3001-100-3@3"])
+        #expect(v.map { $0["call_id"] as? String } == ["2001-100-1@1700000000.000000", "3001-100-2@1700000001.000000", "3001-100-3@1700000002.000000"])
         #expect(v.map { $0["caller"] as? String } == ["+8613812345678", "+8613600000666", "+8613912340000"])
         #expect(v[0]["verdict"] as? String == "block" && (v[0]["reasons"] as? [String])?.contains("spoofed_origin") == true)
         #expect(v[1]["verdict"] as? String == "block" && v[1]["match"] as? String == "+8613600000666", "\(v[1])")

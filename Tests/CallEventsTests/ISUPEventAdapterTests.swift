@@ -14,7 +14,8 @@ struct ISUPEventAdapterTests {
         decoder.onISUP = { m, c in if let e = adapter.event(m, c) { out.append(SeenEvent(e)) } }
         for (i, f) in frames.enumerated() {
             f.withUnsafeBytes {
-                decoder.decode(CapturedPacket(frame: i + 1, timestamp: Int64(i), linkType: .mtp2, bytes: $0, originalLength: $0.count)) { _, _ in }
+                decoder.decode(CapturedPacket(frame: i + 1, timestamp: Int64(i) * 1_000_000_000 + 1_700_000_000_012_345_678, linkType: .mtp2,
+                                              bytes: $0, originalLength: $0.count)) { _, _ in }
             }
         }
         return out
@@ -29,7 +30,7 @@ struct ISUPEventAdapterTests {
         #expect(e.map(\.kind) == [.setup, .progress(180), .progress(183), .answer, .answer, .release(cause: 17), .other])
         #expect(Set(e.map(\.key)).count == 1, "both directions of a circuit are one call")
         #expect(e.allSatisfy { $0.signalling == .isup && $0.alternateKey == 0 && $0.groupKey == 0 })
-        #expect(e[0].callID == "1000-2000-31@1")
+        #expect(e[0].callID == "1000-2000-31@1700000000.012345")
         let otherCircuit = Self.events([ISUPCallScript(opc: 1000, dpc: 2000, cic: 32).anm(), ISUPCallScript(opc: 1000, dpc: 2001, cic: 31).anm()])
         #expect(!otherCircuit.contains { $0.key == e[0].key } && otherCircuit[0].key != otherCircuit[1].key)
     }

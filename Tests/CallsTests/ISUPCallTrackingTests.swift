@@ -81,6 +81,18 @@ struct ISUPCallTrackingTests {
         #expect(setups.count == 1 && tracker.statistics.invitesRetransmitted == 1)
     }
 
+    /// The REL of the first call was not captured: the next IAM on its circuit ends it
+    /// (as timed out, for the detectors too) and is a call of its own.
+    @Test func anIAMOnACircuitWhoseReleaseWasMissedStartsTheNextCall() {
+        let next = Self.out.iam(called: "13900000004", calling: "13800000004")
+        let (tracker, setups, ended) = Self.run([(Self.iam, 0), (Self.back.anm(), 2), (next, 90), (Self.back.anm(), 92)])
+        #expect(setups.count == 2)
+        #expect(ended.count == 1 && ended[0].state == .terminated(.timedOut) && ended[0].caller?.description == "+8613812345678")
+        #expect(ended[0].endTime == 90_000_000_000)
+        tracker.finish()
+        #expect(tracker.statistics.total == 2 && tracker.statistics[.timedOut] == 1 && tracker.statistics[.answered] == 1)
+    }
+
     @Test func anUnansweredCircuitTimesOutThroughTheTransitionFunction() {
         var config = CallTrackerConfiguration()
         config.setupTimeout = 10_000_000_000

@@ -102,7 +102,7 @@ struct WiresharkConformanceTests {
             var byFrame: [String: [[String]]] = [:]
             decoder.onISUP = { m, c in
                 let where_ = m.inSIPBody ? ["", "", ""] : [String(m.opc), String(m.dpc), String(m.cic)]
-                byFrame[String(c.frame), default: []].append(where_ + [String(m.type), m.called, m.calling])
+                byFrame[String(c.frame), default: []].append(where_ + [String(m.type), m.called.description, m.calling.description])
             }
             while let packet = source.next() { decoder.decode(packet) { _, _ in } }
             decoder.finish()

@@ -9,7 +9,8 @@ import Wire
 /// carried in a SIP-I body belongs to its SIP call and is left to the SIP adapter.
 ///
 /// The raw digits and the call identifier are written into buffers the adapter owns,
-/// so an event's views stay valid until the adapter's next event.
+/// so an event's views stay valid until the adapter's next event, and an IAM costs no
+/// allocation.
 public final class ISUPEventAdapter {
     public let normalizer: NumberNormalizer
     private let homeContext: [UInt8]
@@ -19,7 +20,7 @@ public final class ISUPEventAdapter {
     public init(normalizer: NumberNormalizer = NumberNormalizer()) {
         self.normalizer = normalizer
         homeContext = Array(("+" + normalizer.plan.countryCode).utf8)
-        scratch = .allocate(byteCount: Self.slot * 3, alignment: 8)
+        scratch = .allocate(byteCount: Self.slot * 4, alignment: 8)
     }
 
     deinit { scratch.deallocate() }
@@ -44,36 +45,27 @@ public final class ISUPEventAdapter {
         e.keyReusable = true
         e.origin = m.opc
         if kind == .setup {
-            e.callID = write(Self.callID(m, frame: context.frame), at: 0)
+            e.callID = writeCallID(m, at: context.timestamp)
             e.caller = party(m.calling, nature: m.callingNatureOfAddress, at: 1)
-            e.caller.nature = NatureOfAddress(isup: m.callingNatureOfAddress)
             if !m.calling.isEmpty {
                 e.caller.presentation = m.callingPresentation == 0 ? .allowed : m.callingPresentation == 1 ? .restricted : .unavailable
                 e.caller.screening = Screening(isup: m.callingScreening)
             }
             e.callee = party(m.called, nature: m.calledNatureOfAddress, at: 2)
-            e.callee.nature = NatureOfAddress(isup: m.calledNatureOfAddress)
-            // Forwarded calls are rare: their numbers may allocate.
-            if !m.redirecting.isEmpty { e.redirecting = CallParty(number: normalizer.normalize(Self.trimmed(m.redirecting)), raw: .init(start: nil, count: 0)) }
+            // Numbers of forwarded calls and shown-number arrangements: number only.
             if !m.additionalCalling.isEmpty {
-                e.additionalCaller = CallParty(number: Self.number(m.additionalCalling, nature: m.additionalCallingNatureOfAddress, normalizer), raw: .init(start: nil, count: 0))
+                e.additionalCaller.number = party(m.additionalCalling, nature: m.additionalCallingNatureOfAddress, at: 3).number
             }
-            if !m.originalCalled.isEmpty {
-                e.originalCalled = CallParty(number: normalizer.normalize(Self.trimmed(m.originalCalled)), raw: .init(start: nil, count: 0))
-            }
+            if !m.redirecting.isEmpty { e.redirecting.number = party(m.redirecting, nature: 0, at: 3).number }
+            if !m.originalCalled.isEmpty { e.originalCalled.number = party(m.originalCalled, nature: 0, at: 3).number }
         }
         return e
     }
 
-    /// An ISUP number as E.164 by its nature of address (allocates: for the rarer
-    /// numbers of an IAM, forwarding and additional calling numbers).
-    public static func number(_ digits: String, nature: UInt8, _ normalizer: NumberNormalizer) -> PhoneNumber? {
-        let d = trimmed(digits)
-        switch NatureOfAddress(isup: nature) {
-        case .international: return normalizer.normalize("+" + d)
-        case .national: return normalizer.normalize(d, phoneContext: "+" + normalizer.plan.countryCode)
-        default: return normalizer.normalize(d)
-        }
+    /// An ISUP number as E.164 by its nature of address (for ISUP found elsewhere, such
+    /// as a SIP-I body).
+    public func number(_ digits: ISUPDigits, nature: UInt8) -> PhoneNumber? {
+        party(digits, nature: nature, at: 3).number
     }
 
     /// The same key for both directions of a circuit.
@@ -91,34 +83,48 @@ public final class ISUPEventAdapter {
         return h
     }
 
-    /// `OPC-DPC-CIC@frame`: unique per call although circuits are reused.
-    static func callID(_ m: ISUPMessage, frame: Int) -> String { "\(m.opc)-\(m.dpc)-\(m.cic)@\(frame)" }
-
-    /// Digits up to the end-of-pulsing `F`.
-    static func trimmed(_ digits: String) -> String {
-        digits.hasSuffix("F") ? String(digits.dropLast()) : digits
-    }
-
-    private func party(_ digits: String, nature: UInt8, at slot: Int) -> CallParty {
-        guard !digits.isEmpty else { return .none }
-        let international = NatureOfAddress(isup: nature) == .international
-        let raw = write((international ? "+" : "") + Self.trimmed(digits), at: slot)
-        let number: PhoneNumber?
-        if NatureOfAddress(isup: nature) == .national {
-            number = homeContext.withUnsafeBytes { normalizer.normalize(raw, phoneContext: $0) }
-        } else {
-            number = normalizer.normalize(raw)
+    /// Writes `OPC-DPC-CIC@SECONDS.MICROSECONDS`, the circuit and the IAM's trace time
+    /// (unique per call although circuits are reused, and the same whichever capture,
+    /// filter or merge the IAM is read from), into slot 0.
+    private func writeCallID(_ m: ISUPMessage, at t: Nanoseconds) -> UnsafeRawBufferPointer {
+        var n = 0
+        func put(_ c: UInt8) {
+            if n < Self.slot { scratch[n] = c; n += 1 }
         }
-        return CallParty(number: number, raw: raw)
+        func put(_ v: Int) {
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var x = max(v, 0), k = 0
+            withUnsafeMutableBytes(of: &digits) { d in
+                repeat { d[k] = UInt8(48 + x % 10); x /= 10; k += 1 } while x > 0 && k < 20
+                while k > 0 { k -= 1; put(d[k]) }
+            }
+        }
+        put(Int(m.opc)); put(UInt8(ascii: "-")); put(Int(m.dpc)); put(UInt8(ascii: "-")); put(Int(m.cic))
+        put(UInt8(ascii: "@")); put(Int(t / 1_000_000_000)); put(UInt8(ascii: "."))
+        let micros = Int(t % 1_000_000_000 / 1_000)
+        var scale = 100_000
+        while scale > 0 { put(UInt8(48 + micros / scale % 10)); scale /= 10 }
+        return UnsafeRawBufferPointer(rebasing: scratch[0..<n])
     }
 
-    private func write(_ s: String, at slot: Int) -> UnsafeRawBufferPointer {
+    /// A party from its signals: written into `slot` as text (`+` first when
+    /// international, end of pulsing dropped), normalised by its nature of address.
+    private func party(_ digits: ISUPDigits, nature: UInt8, at slot: Int) -> CallParty {
+        guard !digits.isEmpty else { return .none }
+        let d = digits.withoutEndOfPulsing
+        let kind = NatureOfAddress(isup: nature)
         let base = slot * Self.slot
         var n = 0
-        for c in s.utf8.prefix(Self.slot) {
-            scratch[base + n] = c
-            n += 1
-        }
-        return UnsafeRawBufferPointer(rebasing: scratch[base..<(base + n)])
+        if kind == .international { scratch[base] = UInt8(ascii: "+"); n = 1 }
+        for i in 0..<min(d.count, Self.slot - n) { scratch[base + n + i] = d.character(i) }
+        n += min(d.count, Self.slot - n)
+        let raw = UnsafeRawBufferPointer(rebasing: scratch[base..<(base + n)])
+        let number = kind == .national
+            ? homeContext.withUnsafeBytes { normalizer.normalize(raw, phoneContext: $0) }
+            : normalizer.normalize(raw)
+        var p = CallParty(number: number, raw: raw)
+        p.nature = kind
+        return p
     }
 }

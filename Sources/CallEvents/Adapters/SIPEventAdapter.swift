@@ -6,11 +6,14 @@ import Wire
 /// E.164, device facts as views of the INVITE. A SIP-I body's IAM (`SIPMessage.isup`)
 /// supplies the calling number's nature, presentation and screening and the forwarding
 /// numbers. Works on the message's bytes in place; parties are built for setups only.
-public struct SIPEventAdapter: Sendable {
+public struct SIPEventAdapter {
     public let normalizer: NumberNormalizer
+    /// Numbers of a SIP-I body, read as ISUP reads them.
+    let isupNumbers: ISUPEventAdapter
 
     public init(normalizer: NumberNormalizer = NumberNormalizer()) {
         self.normalizer = normalizer
+        isupNumbers = ISUPEventAdapter(normalizer: normalizer)
     }
 
     /// The event `m` stands for, or nil when it belongs to no INVITE dialog.
@@ -65,14 +68,12 @@ public struct SIPEventAdapter: Sendable {
             e.caller.presentation = iam.callingPresentation == 0 ? .allowed : iam.callingPresentation == 1 ? .restricted : .unavailable
             e.caller.screening = Screening(isup: iam.callingScreening)
             e.callee.nature = NatureOfAddress(isup: iam.calledNatureOfAddress)
-            // SIP-I bodies are rare: their forwarding numbers may allocate.
-            if !iam.redirecting.isEmpty { e.redirecting = CallParty(number: normalizer.normalize(iam.redirecting), raw: .init(start: nil, count: 0)) }
+            // Forwarding and additional numbers, by their nature of address like ISUP's own.
             if !iam.additionalCalling.isEmpty {
-                e.additionalCaller = CallParty(number: ISUPEventAdapter.number(iam.additionalCalling, nature: iam.additionalCallingNatureOfAddress, normalizer), raw: .init(start: nil, count: 0))
+                e.additionalCaller.number = isupNumbers.number(iam.additionalCalling, nature: iam.additionalCallingNatureOfAddress)
             }
-            if !iam.originalCalled.isEmpty {
-                e.originalCalled = CallParty(number: normalizer.normalize(iam.originalCalled), raw: .init(start: nil, count: 0))
-            }
+            if !iam.redirecting.isEmpty { e.redirecting.number = isupNumbers.number(iam.redirecting, nature: 0) }
+            if !iam.originalCalled.isEmpty { e.originalCalled.number = isupNumbers.number(iam.originalCalled, nature: 0) }
         }
     }
 

@@ -70,7 +70,7 @@ public struct CallEvent {
     /// a caller's release from a callee's.
     public var origin: UInt32 = 0
     /// The call's identifier as text for verdicts and labels (SIP Call-ID;
-    /// `OPC-DPC-CIC@frame` for ISUP).
+    /// `OPC-DPC-CIC@SECONDS.MICROSECONDS` of the IAM for ISUP).
     public var callID: UnsafeRawBufferPointer
     /// Setup only: the calling party (with its presentation and screening) and the called party.
     public var caller = CallParty.none

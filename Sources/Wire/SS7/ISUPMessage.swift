@@ -8,9 +8,9 @@ public struct ISUPMessage: Sendable, Equatable {
     public var dpc: UInt32 = 0
     public var cic: UInt16 = 0
     public var type: UInt8 = 0
-    public var called = ""
+    public var called = ISUPDigits()
     public var calledNatureOfAddress: UInt8 = 0
-    public var calling = ""
+    public var calling = ISUPDigits()
     public var callingNatureOfAddress: UInt8 = 0
     /// Address presentation restricted indicator (0 allowed, 1 restricted, 2 not available).
     public var callingPresentation: UInt8 = 0
@@ -18,11 +18,11 @@ public struct ISUPMessage: Sendable, Equatable {
     /// passed, 2 user provided verified and failed, 3 network provided).
     public var callingScreening: UInt8 = 0
     /// The redirecting number and the original called number of a forwarded call.
-    public var redirecting = ""
-    public var originalCalled = ""
+    public var redirecting = ISUPDigits()
+    public var originalCalled = ISUPDigits()
     /// The additional calling party number of a Generic Number parameter (Q.763 3.26,
     /// qualifier 6): a number the caller may show beside the network's calling number.
-    public var additionalCalling = ""
+    public var additionalCalling = ISUPDigits()
     public var additionalCallingNatureOfAddress: UInt8 = 0
     /// The Q.850 cause value of a REL (0: none).
     public var cause: UInt8 = 0
@@ -46,11 +46,11 @@ public struct ISUPMessage: Sendable, Equatable {
         guard b.count >= 3 else { return false }
         m.cic = UInt16(b[0]) | UInt16(b[1] & (ansi ? 0x3F : 0x0F)) << 8
         m.type = b[2]
-        m.called = ""
-        m.calling = ""
-        m.redirecting = ""
-        m.originalCalled = ""
-        m.additionalCalling = ""
+        m.called = ISUPDigits()
+        m.calling = ISUPDigits()
+        m.redirecting = ISUPDigits()
+        m.originalCalled = ISUPDigits()
+        m.additionalCalling = ISUPDigits()
         m.cause = 0
         if m.type == release { return parseCause(b, into: &m) }
         guard m.type == initialAddress else { return true }
@@ -110,12 +110,12 @@ public struct ISUPMessage: Sendable, Equatable {
     }
 
     /// BCD digits, the low nibble first; an odd count leaves the last high nibble out.
-    static func digits(_ b: UnsafeRawBufferPointer, odd: Bool) -> String {
-        let hex: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"]
-        var out = ""
+    @inline(__always)
+    static func digits(_ b: UnsafeRawBufferPointer, odd: Bool) -> ISUPDigits {
+        var out = ISUPDigits()
         for i in 0..<b.count {
-            out.append(hex[Int(b[i] & 0x0F)])
-            if i < b.count - 1 || !odd { out.append(hex[Int(b[i] >> 4)]) }
+            out.append(b[i] & 0x0F)
+            if i < b.count - 1 || !odd { out.append(b[i] >> 4) }
         }
         return out
     }
