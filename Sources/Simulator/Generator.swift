@@ -23,6 +23,11 @@ public final class Generator {
     /// 9060) instead of as the core's capture of the signalling itself.
     public var hep = false
     private var hepAgent: HEPWrapper? { hep ? HEPWrapper() : nil }
+    /// How the international gateway's calls reach us: SIP, or ISUP over M3UA/SCTP from
+    /// the gateway exchange (point code 2001) at the trunk's address.
+    public var internationalLeg = InternationalLeg.sip
+
+    public enum InternationalLeg: String, Sendable, CaseIterable { case sip, isup }
 
     /// `targetCalls` scales the scenario to about that many call setups, keeping its mix:
     /// the population, the legitimate high-volume and foreign rates, and the campaigns'
@@ -126,6 +131,10 @@ public final class Generator {
         var open = 0
         var order: UInt64 = 0
 
+        let isupLeg = internationalLeg == .isup ? ISUPLeg() : nil
+        let sigtran = SIGTRANFramer()
+        let internationalTrunks = Set(scenario.network.trunks.filter { $0.role == .international && !$0.ip.isIPv6 }.map(\.ip))
+
         var next = MinHeap<NextSource>()
         for (i, s) in sources.enumerated() where s.nextStart != .max { next.push(NextSource(time: s.nextStart, index: i)) }
 
@@ -135,12 +144,24 @@ public final class Generator {
                 let slot = Int(p.slot)
                 let call = calls[slot]!  // one reference: the call's text is not copied per packet
                 let text = call.text
-                let payload = Array(text.text(p.event).utf8)
                 let plan = text.plan
+                let write: PacketFramer.Emit = { writer.write($0, at: p.time) }
+                if let circuit = call.circuit, let leg = isupLeg {
+                    if let (isup, fromGateway) = leg.message(p.event, plan, circuit: circuit, byeFromCaller: text.byeFromCaller,
+                                                             cc: scenario.countryCode) {
+                        let packet = sigtran.packet(isup, opc: fromGateway ? leg.gatewayPointCode : circuit.dpc,
+                                                    dpc: fromGateway ? circuit.dpc : leg.gatewayPointCode, fromGateway: fromGateway)
+                        framer.ip(src: fromGateway ? plan.origin.ip : text.core, dst: fromGateway ? text.core : plan.origin.ip,
+                                  vlan: plan.origin.vlan, proto: 132, payload: packet, emit: write)
+                    }
+                    if call.pending == 1 && !plan.loseBye { leg.release(circuit) }
+                    finish(call, slot: p.slot)
+                    continue
+                }
+                let payload = Array(text.text(p.event).utf8)
                 let fromOrigin = text.fromOrigin(p.event)
                 let (src, sport, dst, dport) = fromOrigin ? (plan.origin.ip, plan.origin.port, text.core, 5060)
                                                           : (text.core, 5060, plan.origin.ip, plan.origin.port)
-                let write: PacketFramer.Emit = { writer.write($0, at: p.time) }
                 if let hep = hepAgent {
                     let datagram = hep.wrap(payload, src: src, srcPort: sport, dst: dst, dstPort: dport, tcp: plan.origin.transport == .tcp,
                                             at: p.time)
@@ -152,21 +173,32 @@ public final class Generator {
                     framer.tcp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: plan.origin.vlan, payload: payload,
                                fromOrigin: fromOrigin, emit: write)
                 }
-                if call.pending == 1 {
-                    calls[slot] = nil
-                    free.append(p.slot)
-                    open -= 1
-                } else {
-                    call.pending -= 1
-                }
+                finish(call, slot: p.slot)
+            }
+        }
+
+        /// Counts one of the call's messages written; frees its slot after the last.
+        func finish(_ call: OpenCall, slot: Int32) {
+            if call.pending == 1 {
+                calls[Int(slot)] = nil
+                free.append(slot)
+                open -= 1
+            } else {
+                call.pending -= 1
             }
         }
 
         while let n = next.pop() {
             emit(upTo: n.time)
             let source = sources[n.index]
-            let plan = source.makeCall(ctx)
+            var plan = source.makeCall(ctx)
             if source.nextStart != .max { next.push(NextSource(time: source.nextStart, index: n.index)) }
+            var circuit: ISUPLeg.Circuit?
+            if let leg = isupLeg, internationalTrunks.contains(plan.origin.ip) {
+                let c = leg.seize()
+                circuit = c
+                plan.callID = leg.callID(c, at: plan.start)
+            }
             onCall?(plan)
             labelWriter.write(plan)
             summary.calls += 1
@@ -179,7 +211,7 @@ public final class Generator {
             let text = CallText(plan: p, cc: scenario.countryCode, core: core, rng: &textRandom)
             let events = DialogScript.events(p, byeFromCaller: text.byeFromCaller)
             let slot: Int32
-            let openCall = OpenCall(text: text, pending: events.count)
+            let openCall = OpenCall(text: text, pending: events.count, circuit: circuit)
             if let f = free.popLast() { slot = f; calls[Int(f)] = openCall } else {
                 slot = Int32(calls.count)
                 calls.append(openCall)
@@ -206,8 +238,11 @@ public final class Generator {
 private final class OpenCall {
     let text: CallText
     var pending: Int
-    init(text: CallText, pending: Int) {
+    /// The ISUP circuit it holds, when it comes over the gateway's SS7 side.
+    let circuit: ISUPLeg.Circuit?
+    init(text: CallText, pending: Int, circuit: ISUPLeg.Circuit?) {
         self.text = text
         self.pending = pending
+        self.circuit = circuit
     }
 }

@@ -27,6 +27,9 @@ struct Generate: ParsableCommand {
     @Flag(help: "Write every message as a HEP capture agent sends it: HEP3 datagrams from 192.0.2.250 to a collector at 192.0.2.251:9060, carrying the message's own addresses and capture time.")
     var hep = false
 
+    @Option(help: "How the international gateway's calls arrive: sip (default) or isup (ISUP over M3UA/SCTP from the gateway exchange, point code 2001, at the trunk's address).")
+    var international: String = "sip"
+
     @Flag(help: "List the built-in scenarios.")
     var list = false
 
@@ -38,6 +41,10 @@ struct Generate: ParsableCommand {
         guard scenario != nil else { throw ValidationError("--scenario is required (or --list)") }
         guard let out, out.hasSuffix(".pcap") else { throw ValidationError("--out must name a .pcap file") }
         if let calls, calls < 1 { throw ValidationError("--calls must be positive") }
+        guard let leg = Generator.InternationalLeg(rawValue: international) else {
+            throw ValidationError("--international must be sip or isup, not '\(international)'")
+        }
+        if leg == .isup && hep { throw ValidationError("--international isup and --hep cannot be combined: HEP carries the SIP of the capture agents") }
     }
 
     func run() throws {
@@ -60,6 +67,7 @@ struct Generate: ParsableCommand {
         let labels = String(out.dropLast(".pcap".count)) + ".labels.csv"
         let generator = Generator(scenario: parsed, seed: seed, targetCalls: calls)
         generator.hep = hep
+        generator.internationalLeg = Generator.InternationalLeg(rawValue: international)!
         let t0 = MonotonicClock.now()
         let summary: GenerationSummary
         do {

@@ -112,6 +112,17 @@ final class PacketFramer {
         } while offset < segment.count
     }
 
+    /// An IPv4 packet of protocol `proto` carrying `payload` as it is (SCTP: the payload
+    /// carries its own checksum). Signalling between exchanges stays under the MTU.
+    func ip(src: IPAddress, dst: IPAddress, vlan: Int?, proto: UInt8, payload: [UInt8], emit: Emit) {
+        ipID &+= 1
+        ethernet(src: src, dst: dst, vlan: vlan)
+        ipv4Header(src: src, dst: dst, proto: proto, payloadLength: payload.count, id: ipID, fragmentOffset: 0, more: false,
+                   dontFragment: true)
+        frame += payload
+        emit(frame)
+    }
+
     /// SIP over TCP from `src` to `dst`: a handshake if this connection is new (the origin
     /// side opens it), then the payload in segments of at most one MSS.
     func tcp(src: IPAddress, srcPort: Int, dst: IPAddress, dstPort: Int, vlan: Int?, payload: [UInt8], fromOrigin: Bool,
