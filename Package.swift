@@ -41,17 +41,21 @@ let package = Package(
         .target(name: "Blocklist", dependencies: ["Numbering", "CBits"], swiftSettings: hotPath),
         // Fraud detectors: one state machine per file over call facts and call ends, bounded tables.
         .target(name: "Detectors", dependencies: ["CallEvents", "Calls", "Wire", "Numbering", "StateCoding"], swiftSettings: hotPath),
+        // Screening: the verdict contract, lists and detector findings combined into a
+        // verdict, trunks and profiles, safety rails, auto-block and victim warnings.
+        .target(name: "Policy", dependencies: ["CallEvents", "Calls", "Blocklist", "Numbering", "Detectors", "StateCoding", "Wire"],
+                swiftSettings: hotPath),
         // The replay pipeline: decode, track, screen, emit verdicts, measure latency.
         .target(name: "Engine", dependencies: [
-            "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Detectors", "StateCoding",
+            "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Detectors", "Policy", "StateCoding",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPath),
         // Rule sets: YAML naming lists, trunks, profiles, detectors and actions, built into a policy.
-        .target(name: "Rules", dependencies: ["Engine", "Detectors", "Blocklist", "Numbering", "Wire", "ConfigFile"]),
+        .target(name: "Rules", dependencies: ["Engine", "Policy", "Detectors", "Blocklist", "Numbering", "Wire", "ConfigFile"]),
         // Reports over engine runs (the replay summary for now).
-        .target(name: "Harness", dependencies: ["Engine", "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Rules"]),
+        .target(name: "Harness", dependencies: ["Engine", "Policy", "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Rules"]),
         .executableTarget(name: "callguard", dependencies: [
-            "Engine", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules", "ConfigFile",
+            "Engine", "Policy", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules", "ConfigFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The traffic simulator: labeled traces of normal and fraud calls. Shares no
@@ -70,18 +74,18 @@ let package = Package(
         .testTarget(name: "CallEventsTests", dependencies: ["CallEvents", "Wire", "PacketCrafting"]),
         .testTarget(name: "CallsTests", dependencies: ["CallEvents", "Calls", "Wire", "PacketCrafting"]),
         .testTarget(name: "DetectorsTests", dependencies: ["CallEvents", "Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator", "PacketCrafting", "Calls"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "PacketCrafting"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Policy", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator", "PacketCrafting", "Calls"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "Policy", "PacketCrafting"]),
         .testTarget(name: "BlocklistTests", dependencies: ["Blocklist", "Numbering"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Policy", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness", "Engine", "Calls"]),
         .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Calls", "Wire", "Harness", "Numbering"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Policy", "Calls", "Wire", "Harness", "Numbering"]),
 
         .executableTarget(
             name: "ReplayBenchmarks",
             dependencies: [
-                "Wire", "Engine", "Blocklist", "Numbering", "PacketCrafting", "CPcap", "CallEvents", "Calls",
+                "Wire", "Engine", "Policy", "Blocklist", "Numbering", "PacketCrafting", "CPcap", "CallEvents", "Calls",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/ReplayBenchmarks",
@@ -105,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "RulesBenchmarks",
             dependencies: [
-                "Rules", "Engine", "Blocklist", "Simulator", "Wire", "Detectors", "Calls",
+                "Rules", "Engine", "Policy", "Blocklist", "Simulator", "Wire", "Detectors", "Calls",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/RulesBenchmarks",

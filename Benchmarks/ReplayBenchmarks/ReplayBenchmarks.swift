@@ -6,6 +6,7 @@ import CPcap
 import Engine
 import Numbering
 import PacketCrafting
+import Policy
 import Wire
 
 #if canImport(Glibc)

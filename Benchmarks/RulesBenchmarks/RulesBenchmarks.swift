@@ -1,10 +1,11 @@
-import CallEvents
 import Benchmark
 import Blocklist
+import CallEvents
 import Calls
 import Detectors
 import Engine
 import Foundation
+import Policy
 import Rules
 import Simulator
 import Wire

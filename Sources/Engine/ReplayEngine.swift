@@ -1,6 +1,7 @@
 import CallEvents
 import Calls
 import Numbering
+import Policy
 import Wire
 
 /// Everything a replay is configured with.

@@ -1,6 +1,7 @@
 import Blocklist
 import Calls
 import Numbering
+import Policy
 import StateCoding
 
 #if canImport(Glibc)

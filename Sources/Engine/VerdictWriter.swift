@@ -1,5 +1,6 @@
 import CallEvents
 import Calls
+import Policy
 import Wire
 
 /// Writes the verdicts contract: one JSON object per screened call setup, in trace

@@ -1,6 +1,7 @@
 import Blocklist
 import Calls
 import Engine
+import Policy
 import Wire
 
 /// The replay summary, in the summary contract's shape: every packet read accounted

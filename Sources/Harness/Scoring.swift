@@ -1,4 +1,5 @@
 import Engine
+import Policy
 
 /// One row of a labels file (the labels contract).
 public struct LabeledCall: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Blocklist
 import Detectors
 import Engine
+import Policy
 
 /// A parsed rule set: which lists to load, the network's trunks and numbering facts,
 /// caller profiles, the detectors and their actions, how findings combine, and the

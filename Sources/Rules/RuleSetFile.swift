@@ -3,6 +3,7 @@ import ConfigFile
 import Detectors
 import Engine
 import Numbering
+import Policy
 import Wire
 
 #if canImport(Glibc)

@@ -4,6 +4,7 @@ import ConfigFile
 import Engine
 import Harness
 import Numbering
+import Policy
 import Rules
 import Wire
 

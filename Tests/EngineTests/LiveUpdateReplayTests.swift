@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Numbering
 import PacketCrafting
+import Policy
 import Testing
 import Wire
 

@@ -4,6 +4,7 @@ import Foundation
 import Harness
 import Numbering
 import PacketCrafting
+import Policy
 import Testing
 import Wire
 

@@ -1,5 +1,6 @@
 import Engine
 import Harness
+import Policy
 import Testing
 
 @Suite("Scoring against labels")

@@ -2,6 +2,7 @@ import Blocklist
 import Engine
 import Foundation
 import PacketCrafting
+import Policy
 import Rules
 import Wire
 

@@ -3,9 +3,10 @@ import Engine
 import Foundation
 import Harness
 import Numbering
+import Policy
 import Rules
-import Wire
 import Testing
+import Wire
 
 /// The policy's order and actions, on the shipped smoke and busy-hour traces.
 @Suite("Policy screening and actions")

@@ -2,6 +2,7 @@ import Blocklist
 import Calls
 import Engine
 import Numbering
+import Policy
 import Rules
 import Testing
 import Wire

@@ -2,6 +2,7 @@ import Blocklist
 import Engine
 import Foundation
 import Harness
+import Policy
 import Rules
 import Simulator
 import Testing

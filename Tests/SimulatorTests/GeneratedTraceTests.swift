@@ -3,6 +3,7 @@ import Calls
 import Engine
 import Foundation
 import Harness
+import Policy
 import Simulator
 import Testing
 import Wire

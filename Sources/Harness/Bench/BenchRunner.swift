@@ -1,6 +1,7 @@
 import Blocklist
 import Engine
 import Numbering
+import Policy
 import Rules
 import Wire
 

@@ -1,3 +1,5 @@
+import Policy
+
 /// Writes victim warnings as JSON Lines (`--warnings FILE`): the callee to call back,
 /// the number that was blocked, when they talked and for how long, when the number was
 /// blocked and why.

@@ -1,5 +1,5 @@
-import CallEvents
 import Blocklist
+import CallEvents
 import Calls
 
 /// Screens a call against the live lists: the caller's number at the call's trace time.

@@ -1,5 +1,5 @@
-import CallEvents
 import Blocklist
+import CallEvents
 import Calls
 import Detectors
 import Numbering
