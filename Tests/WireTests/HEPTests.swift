@@ -97,4 +97,46 @@ struct HEPTests {
         let (elsewhere, _) = decode([Self.frame(h + Array(inviteText().utf8), port: 7000)])
         #expect(elsewhere.isEmpty)
     }
+
+    /// Agents that send HEP over TCP: messages back to back in one stream, split across
+    /// segments anywhere; each is cut at its own length and read like a datagram.
+    @Test func hep3OverTCP() {
+        let a = Self.hep3(Array(inviteText(callID: "tcp-a@agent").utf8))
+        let b = Self.hep3(Self.deflate(Array(inviteText(callID: "tcp-b@agent").utf8)), compressed: true)
+        let rtcp = Self.hep3([0x80, 0xC8, 0, 6], type: 5)
+        let stream = a + rtcp + b
+        let cut1 = a.count - 10, cut2 = a.count + rtcp.count + 3
+        let segments = [Array(stream[..<cut1]), Array(stream[cut1..<cut2]), Array(stream[cut2...])]
+        var seq: UInt32 = 1
+        var frames: [[UInt8]] = []
+        for s in segments {
+            frames.append(FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.tcp(s, sourcePort: 47000, destinationPort: 9061, seq: seq),
+                                                                   source: "192.0.2.50", destination: "192.0.2.60", proto: 6)))
+            seq &+= UInt32(s.count)
+        }
+        let decoder = PacketDecoder()
+        var seen: [String] = []
+        for (i, f) in frames.enumerated() {
+            f.withUnsafeBytes { bytes in
+                decoder.decode(CapturedPacket(frame: i + 1, timestamp: 1_900_000_000_000_000_000, linkType: .ethernet, bytes: bytes,
+                                              originalLength: bytes.count)) { m, c in
+                    seen.append("\(m.text(m.callID)) \(c.source) \(c.timestamp)")
+                }
+            }
+        }
+        #expect(seen == ["tcp-a@agent 198.51.100.7:5060 1763800000250000000", "tcp-b@agent 198.51.100.7:5060 1763800000250000000"])
+        let c = decoder.counters
+        #expect(c.layers[LayerCounter.hepOverTCP.rawValue] == 3 && c.layers[LayerCounter.sipOverHEP.rawValue] == 2)
+        #expect(c.signalling == 3 && c.malformed == 0 && c.isBalanced)
+
+        // A stream that claims HEP and then breaks its framing is malformed, not lost.
+        let broken = Self.hep3(Array(inviteText(callID: "tcp-c@agent").utf8)) + Array("HEPX\0\u{10}garbage!".utf8)
+        let d2 = PacketDecoder()
+        var n = 0
+        FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.tcp(broken, sourcePort: 47001, destinationPort: 9061, seq: 1),
+                                                source: "192.0.2.50", destination: "192.0.2.60", proto: 6)).withUnsafeBytes { bytes in
+            d2.decode(CapturedPacket(frame: 1, timestamp: 1, linkType: .ethernet, bytes: bytes, originalLength: bytes.count)) { _, _ in n += 1 }
+        }
+        #expect(n == 1 && d2.counters.malformedBy[MalformedReason.hepBadHeader.rawValue] == 1 && d2.counters.isBalanced)
+    }
 }

@@ -115,8 +115,9 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
     case udp, tcp
     case tcpSegmentsSIP, tcpRetransmissions, tcpOutOfOrder, tcpFlowsEvicted, tcpMessagesSpanningSegments
     case sipMessages, sipKeepalives, sipOverUDP, sipOverTCP
-    /// HEP datagrams decoded, payloads inflated, and SIP messages found inside.
-    case hep, hepInflated, sipOverHEP
+    /// HEP datagrams decoded, payloads inflated, SIP messages found inside, and HEP
+    /// messages framed from TCP streams.
+    case hep, hepInflated, sipOverHEP, hepOverTCP
     /// GTP-U G-PDUs whose user packet was decoded.
     case gtpU
     /// SCTP packets, DATA chunks, bad CRC32c, retransmitted chunks ignored, user messages
@@ -160,6 +161,7 @@ public enum LayerCounter: Int, CaseIterable, Sendable {
         case .hep: "hep"
         case .hepInflated: "hep_inflated"
         case .sipOverHEP: "sip_over_hep"
+        case .hepOverTCP: "hep_over_tcp"
         case .gtpU: "gtp_u"
         case .sctp: "sctp"
         case .sctpDataChunks: "sctp_data_chunks"

@@ -49,7 +49,7 @@ extension PacketDecoder {
             if stream.ahead.count < TCPStreamTable.maxAheadSegments
                 && stream.aheadBytes + payload.count <= TCPStreamTable.maxAheadBytes {
                 stream.ahead.append((seq, Array(payload)))
-                return stream.content == .sip ? .signalling : .skipped(.tcpNotSIP)
+                return stream.content.isSignalling ? .signalling : .skipped(.tcpNotSIP)
             }
             // The gap will not fill: drop what was waiting and start again here.
             let lostMessage = !stream.buffer.isEmpty
@@ -116,6 +116,8 @@ extension PacketDecoder {
     private func frame(_ stream: TCPStreamTable.Stream, _ bytes: UnsafeRawBufferPointer, spanning: Bool,
                        onSIPPort: Bool, emit: Emit) -> (Int, PacketDisposition) {
         if stream.content == .webSocket { return webSocket(stream, bytes, emit: emit) }
+        if stream.content == .unknown && bytes.count >= 4 && bytes.matches("HEP3", at: 0) { stream.content = .hep }
+        if stream.content == .hep { return hepStream(stream, bytes, emit: emit) }
         var offset = 0
         var disposition: PacketDisposition = stream.content == .sip ? .signalling : .skipped(.tcpNotSIP)
         while offset < bytes.count {
@@ -167,5 +169,35 @@ extension PacketDecoder {
             }
         }
         return (offset, disposition)
+    }
+
+    /// HEP3 over TCP: each message carries its total length at bytes 4-5; messages are
+    /// cut at it and decoded like HEP datagrams. A message that does not start with
+    /// `HEP3` loses the framing: the stream is read afresh from the next segment.
+    private func hepStream(_ stream: TCPStreamTable.Stream, _ bytes: UnsafeRawBufferPointer,
+                           emit: Emit) -> (Int, PacketDisposition) {
+        var offset = 0
+        var malformed: PacketDisposition?, skipped: PacketDisposition?, carried = false
+        let outer = context
+        while bytes.count - offset >= 6 {
+            let rest = bytes.dropping(offset)
+            let total = Int(rest.be16(4))
+            guard rest.matches("HEP3", at: 0), total >= 6 else {
+                stream.content = .unknown
+                return (bytes.count, .malformed(.hepBadHeader))
+            }
+            guard total <= rest.count else { break }
+            counters.bump(.hepOverTCP)
+            let d = hep(rest.slice(0, total), emit: emit)
+            context = outer  // the next message's own header decides its addresses and time
+            switch d {
+            case .malformed: malformed = malformed ?? d
+            case .skipped: skipped = d
+            default: carried = true
+            }
+            offset += total
+        }
+        // A segment that only holds part of a message is signalling on its way.
+        return (offset, malformed ?? (carried || skipped == nil ? .signalling : skipped!))
     }
 }

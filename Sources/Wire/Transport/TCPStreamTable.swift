@@ -10,7 +10,15 @@ final class TCPStreamTable {
         var destinationPort: UInt16
     }
 
-    enum Content { case unknown, sip, webSocket, other }
+    enum Content {
+        case unknown, sip, webSocket, other
+        /// HEP3 messages back to back (agents that send HEP over TCP), each framed by its
+        /// own total length.
+        case hep
+
+        /// Bytes of this stream are signalling as they arrive.
+        var isSignalling: Bool { self == .sip || self == .hep }
+    }
 
     final class Stream {
         var nextSeq: UInt32
