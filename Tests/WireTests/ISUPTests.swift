@@ -83,5 +83,17 @@ struct ISUPTests {
         #expect(messages.first?.redirecting == "13800001111")
         #expect(messages.first?.originalCalled == "13912345678")
         #expect(messages.first?.calling == "71375480")
+        #expect(messages.first?.redirectionCounter == 0)
+    }
+
+    /// Redirection information: forwarded twice, the last time on no reply (2); and a
+    /// REL's cause value past its location octet.
+    @Test func redirectionInformationAndReleaseCause() {
+        let forwarded = Array(Self.iam.dropLast()) + [0x13, 0x02, 0x33, 0x22, 0x00]
+        let rel: [UInt8] = [0x0E, 0x00, 0x0C, 0x02, 0x00, 0x02, 0x82, 0x91]
+        let (messages, _) = Self.decodeAll([[0x1D, 0x1D, 0x3F] + Self.mtp3 + forwarded, [0x1D, 0x1D, 0x0D] + Self.mtp3 + rel], linkType: .mtp2)
+        #expect(messages.count == 2)
+        #expect(messages[0].redirectionCounter == 2 && messages[0].redirectingReason == 2)
+        #expect(messages[1].typeName == "REL" && messages[1].cause == 17)
     }
 }

@@ -57,6 +57,8 @@ public final class ISUPEventAdapter {
                 e.additionalCaller.number = party(m.additionalCalling, nature: m.additionalCallingNatureOfAddress, at: 3).number
             }
             if !m.redirecting.isEmpty { e.redirecting.number = party(m.redirecting, nature: 0, at: 3).number }
+            e.redirections = m.redirectionCounter
+            e.redirectingReason = m.redirectingReason
             if !m.originalCalled.isEmpty { e.originalCalled.number = party(m.originalCalled, nature: 0, at: 3).number }
         }
         return e

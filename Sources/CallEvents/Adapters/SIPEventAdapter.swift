@@ -73,6 +73,8 @@ public struct SIPEventAdapter {
                 e.additionalCaller.number = isupNumbers.number(iam.additionalCalling, nature: iam.additionalCallingNatureOfAddress)
             }
             if !iam.redirecting.isEmpty { e.redirecting.number = isupNumbers.number(iam.redirecting, nature: 0) }
+            e.redirections = iam.redirectionCounter
+            e.redirectingReason = iam.redirectingReason
             if !iam.originalCalled.isEmpty { e.originalCalled.number = isupNumbers.number(iam.originalCalled, nature: 0) }
         }
     }

@@ -78,6 +78,10 @@ public struct CallEvent {
     /// Setup only: the number that forwarded the call and the one originally dialled.
     public var redirecting: CallParty = .none
     public var originalCalled: CallParty = .none
+    /// Setup only: how many times the call was forwarded, and why the last time (ISUP
+    /// redirection information; 0 when not signalled).
+    public var redirections: UInt8 = 0
+    public var redirectingReason: UInt8 = 0
     /// Setup only: a second calling number the caller asks to show (ISUP Generic Number,
     /// additional calling party number), beside the one the network vouches for.
     public var additionalCaller: CallParty = .none

@@ -24,6 +24,10 @@ public struct ISUPMessage: Sendable, Equatable {
     /// qualifier 6): a number the caller may show beside the network's calling number.
     public var additionalCalling = ISUPDigits()
     public var additionalCallingNatureOfAddress: UInt8 = 0
+    /// Redirection information (Q.763 3.45) of a forwarded call: how many times it was
+    /// redirected and why (1 busy, 2 no reply, 3 unconditional...; 0: none given).
+    public var redirectionCounter: UInt8 = 0
+    public var redirectingReason: UInt8 = 0
     /// The Q.850 cause value of a REL (0: none).
     public var cause: UInt8 = 0
     /// Carried in a SIP-I body rather than over MTP3.
@@ -51,6 +55,8 @@ public struct ISUPMessage: Sendable, Equatable {
         m.redirecting = ISUPDigits()
         m.originalCalled = ISUPDigits()
         m.additionalCalling = ISUPDigits()
+        m.redirectionCounter = 0
+        m.redirectingReason = 0
         m.cause = 0
         if m.type == release { return parseCause(b, into: &m) }
         guard m.type == initialAddress else { return true }
@@ -79,6 +85,9 @@ public struct ISUPMessage: Sendable, Equatable {
                 m.callingPresentation = p[1] >> 2 & 0x03
                 m.callingScreening = p[1] & 0x03
                 m.calling = digits(p.dropping(2), odd: p[0] & 0x80 != 0)
+            } else if kind == 0x13, length >= 2 {
+                m.redirectionCounter = b[at + 3] & 0x07
+                m.redirectingReason = b[at + 3] >> 4
             } else if kind == 0xC0, length >= 3, b[at + 2] == 0x06 {
                 // Generic number: qualifier, then the calling number's layout.
                 let p = b.slice(at + 3, at + 2 + length)
