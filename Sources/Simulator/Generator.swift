@@ -23,11 +23,15 @@ public final class Generator {
     /// 9060) instead of as the core's capture of the signalling itself.
     public var hep = false
     private var hepAgent: HEPWrapper? { hep ? HEPWrapper() : nil }
-    /// How the international gateway's calls reach us: SIP, or ISUP over M3UA/SCTP from
-    /// the gateway exchange (point code 2001) at the trunk's address.
+    /// How the international gateway's calls reach us: SIP, ISUP over M3UA/SCTP from the
+    /// gateway exchange (point code 2001) at the trunk's address, or SIP-I (SIP whose
+    /// INVITE carries the IAM in a multipart body).
     public var internationalLeg = InternationalLeg.sip
 
-    public enum InternationalLeg: String, Sendable, CaseIterable { case sip, isup }
+    public enum InternationalLeg: String, Sendable, CaseIterable {
+        case sip, isup
+        case sipI = "sip-i"
+    }
 
     /// `targetCalls` scales the scenario to about that many call setups, keeping its mix:
     /// the population, the legitimate high-volume and foreign rates, and the campaigns'
@@ -132,6 +136,7 @@ public final class Generator {
         var order: UInt64 = 0
 
         let isupLeg = internationalLeg == .isup ? ISUPLeg() : nil
+        let internationalLeg = internationalLeg
         let sigtran = SIGTRANFramer()
         let internationalTrunks = Set(scenario.network.trunks.filter { $0.role == .international && !$0.ip.isIPv6 }.map(\.ip))
 
@@ -158,7 +163,9 @@ public final class Generator {
                     finish(call, slot: p.slot)
                     continue
                 }
-                let payload = Array(text.text(p.event).utf8)
+                let sipI = internationalLeg == .sipI && (p.event == .invite || p.event == .inviteRetransmission)
+                    && internationalTrunks.contains(plan.origin.ip)
+                let payload = sipI ? text.sipIInvite(ISUPLeg.iam(plan, cc: scenario.countryCode)) : Array(text.text(p.event).utf8)
                 let fromOrigin = text.fromOrigin(p.event)
                 let (src, sport, dst, dport) = fromOrigin ? (plan.origin.ip, plan.origin.port, text.core, 5060)
                                                           : (text.core, 5060, plan.origin.ip, plan.origin.port)

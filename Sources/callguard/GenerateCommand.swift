@@ -27,7 +27,7 @@ struct Generate: ParsableCommand {
     @Flag(help: "Write every message as a HEP capture agent sends it: HEP3 datagrams from 192.0.2.250 to a collector at 192.0.2.251:9060, carrying the message's own addresses and capture time.")
     var hep = false
 
-    @Option(help: "How the international gateway's calls arrive: sip (default) or isup (ISUP over M3UA/SCTP from the gateway exchange, point code 2001, at the trunk's address).")
+    @Option(help: "How the international gateway's calls arrive: sip (default), isup (ISUP over M3UA/SCTP from the gateway exchange, point code 2001, at the trunk's address) or sip-i (SIP with the IAM in the INVITE's body).")
     var international: String = "sip"
 
     @Flag(help: "List the built-in scenarios.")
@@ -42,9 +42,9 @@ struct Generate: ParsableCommand {
         guard let out, out.hasSuffix(".pcap") else { throw ValidationError("--out must name a .pcap file") }
         if let calls, calls < 1 { throw ValidationError("--calls must be positive") }
         guard let leg = Generator.InternationalLeg(rawValue: international) else {
-            throw ValidationError("--international must be sip or isup, not '\(international)'")
+            throw ValidationError("--international must be sip, isup or sip-i, not '\(international)'")
         }
-        if leg == .isup && hep { throw ValidationError("--international isup and --hep cannot be combined: HEP carries the SIP of the capture agents") }
+        if leg != .sip && hep { throw ValidationError("--international \(international) and --hep cannot be combined: the HEP agents here capture plain SIP") }
     }
 
     func run() throws {

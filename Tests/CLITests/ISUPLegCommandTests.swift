@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 
-/// A scenario whose international gateway speaks ISUP over M3UA/SCTP instead of SIP
-/// replays to the same verdicts for the same calls: detection does not depend on the
-/// protocol the calls came in.
-@Suite("callguard generate --international isup and replay")
+/// A scenario whose international gateway speaks ISUP over M3UA/SCTP, or SIP-I, instead
+/// of SIP replays to the same verdicts for the same calls: detection does not depend on
+/// the protocol the calls came in.
+@Suite("callguard generate --international isup|sip-i and replay")
 struct ISUPLegCommandTests {
     /// call_id -> "verdict reasons protocol", from a verdicts file.
     static func verdicts(_ path: String) throws -> [String: (verdict: String, protocol: String)] {
@@ -62,11 +62,24 @@ struct ISUPLegCommandTests {
         // The gateway's honest foreign callers and its spoofed home numbers came as ISUP.
         #expect(isupCalls > 60 && isupBlocked > 15, "\(isupCalls) ISUP calls, \(isupBlocked) blocked")
         print("isup leg: \(isupCalls) of \(sipIDs.count) calls came as ISUP, \(isupBlocked) of them blocked; every verdict equals the SIP run's")
+
+        // SIP-I: the same calls, the gateway's INVITEs carrying their IAM; Call-IDs unchanged.
+        let sipI = CLI.temporary("leg-sipi.pcap"), vSIPI = CLI.temporary("leg-sipi.jsonl")
+        defer { for f in [sipI, vSIPI, sipI.replacingOccurrences(of: ".pcap", with: ".labels.csv")] { try? FileManager.default.removeItem(atPath: f) } }
+        let g = try CLI.run(["generate", "--scenario", "adversarial", "--seed", "43", "--calls", "3000", "--out", sipI, "--international", "sip-i"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let c = try CLI.run(["replay", sipI, "--verdicts", vSIPI, "--summary", "json"])
+        #expect(c.status == 0, "\(c.stderr)")
+        let interworked = try Self.verdicts(vSIPI)
+        #expect(interworked.count == expected.count)
+        #expect(interworked.values.filter { $0.protocol == "sip-i" }.count == isupCalls)
+        let changed = interworked.filter { entry in expected[entry.key].map { $0.verdict } != entry.value.verdict }
+        #expect(changed.isEmpty, "\(changed.count) SIP-I calls differ")
     }
 
     @Test func theLegIsSIPOrISUPAndNotHEP() throws {
         let out = CLI.temporary("leg-bad.pcap")
-        for (args, message) in [(["--international", "sigtran"], "must be sip or isup"), (["--international", "isup", "--hep"], "cannot be combined")] {
+        for (args, message) in [(["--international", "sigtran"], "must be sip, isup or sip-i"), (["--international", "isup", "--hep"], "cannot be combined")] {
             let r = try CLI.run(["generate", "--scenario", "smoke", "--out", out] + args)
             #expect(r.status == 2 && r.stderr.contains(message), "\(r.stderr)")
         }

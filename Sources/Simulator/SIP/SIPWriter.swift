@@ -105,6 +105,20 @@ struct CallText {
         return text
     }
 
+    /// The INVITE of an interworked call (SIP-I, ITU-T Q.1912.5): its SDP offer and the
+    /// IAM (`iam`, from the message type on) as the two parts of a `multipart/mixed` body.
+    /// Bytes, not text: the ISUP part is binary.
+    func sipIInvite(_ iam: [UInt8]) -> [UInt8] {
+        let boundary = "sip-i-\(fromTag)"
+        let text = invite()
+        let head = text[..<text.range(of: "Content-Type: application/sdp\r\n")!.lowerBound]
+        var body = Array("--\(boundary)\r\nContent-Type: application/sdp\r\n\r\n\(sdp(origin: true))".utf8)
+        body += Array("--\(boundary)\r\nContent-Type: application/ISUP; version=itu-t92+\r\nContent-Disposition: signal; handling=required\r\n\r\n".utf8)
+        body += iam
+        body += Array("\r\n--\(boundary)--\r\n".utf8)
+        return Array((head + "Content-Type: multipart/mixed;boundary=\(boundary)\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
+    }
+
     private func invite() -> String {
         let d = plan.device
         var lines = ["INVITE \(requestURI) SIP/2.0", callerVia, "Max-Forwards: \(d.maxForwards)", fromHeader, toHeader,

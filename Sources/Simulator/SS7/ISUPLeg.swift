@@ -1,4 +1,5 @@
-/// Writes the calls of the international gateway as its SS7 side carries them: ISUP
+/// Writes the calls of the international gateway as its SS7 side carries them (and the
+/// IAM a SIP-I gateway puts in its INVITE's body): ISUP
 /// (ITU-T Q.763) between the gateway exchange and ours, over M3UA in SCTP, instead of SIP.
 /// Each call seizes a circuit (a CIC on one of the linksets between the two exchanges)
 /// for its life; the messages follow what the SIP dialog would have said: IAM for the
@@ -51,7 +52,7 @@ final class ISUPLeg {
     func message(_ event: SIPEvent, _ plan: CallPlan, circuit c: Circuit, byeFromCaller: Bool, cc: String)
         -> (bytes: [UInt8], fromGateway: Bool)? {
         switch event {
-        case .invite: return (iam(plan, c, cc: cc), true)
+        case .invite: return (Self.cicBytes(c) + Self.iam(plan, cc: cc), true)
         case .ringing: return (Self.isup(c, 6, [0x16, 0x14, 0x00]), false)            // ACM: subscriber free, ordinary
         case .answer: return (Self.isup(c, 9, [0x00]), false)                          // ANM
         case .byeFromCaller: return (Self.rel(c, cause: 16), true)
@@ -67,28 +68,31 @@ final class ISUPLeg {
         }
     }
 
-    /// An IAM: nature of connection, forward call indicators, calling party's category,
-    /// transmission medium requirement, the called party number, and the calling party
-    /// number in the optional part.
-    private func iam(_ plan: CallPlan, _ c: Circuit, cc: String) -> [UInt8] {
+    /// An IAM from its message type on (what a SIP-I body carries): nature of connection,
+    /// forward call indicators, calling party's category, transmission medium
+    /// requirement, the called party number, and the calling party number in the
+    /// optional part.
+    static func iam(_ plan: CallPlan, cc: String) -> [UInt8] {
         let callee = plan.callee.digits
         let calledHome = callee.hasPrefix(cc)
-        let called = Self.number(calledHome ? String(callee.dropFirst(cc.count)) : callee,
+        let called = number(calledHome ? String(callee.dropFirst(cc.count)) : callee,
                                  nature: calledHome ? 3 : 4, indicators: 0x10)
         let screening: UInt8 = plan.origin.assertsIdentity ? 3 : 1
-        let calling = Self.number(plan.caller.digits, nature: 4, indicators: 0x10 | (plan.anonymous ? 0x04 : 0) | screening)
+        let calling = number(plan.caller.digits, nature: 4, indicators: 0x10 | (plan.anonymous ? 0x04 : 0) | screening)
         var body: [UInt8] = [0x00, 0x20, 0x01, 0x0A, 0x00, 2, UInt8(2 + called.count)]
         body += [UInt8(called.count)] + called
         body += [0x0A, UInt8(calling.count)] + calling + [0x00]
-        return Self.isup(c, 1, body)
+        return [1] + body
     }
+
+    private static func cicBytes(_ c: Circuit) -> [UInt8] { [UInt8(c.cic & 0xFF), UInt8(c.cic >> 8)] }
 
     private static func rel(_ c: Circuit, cause: UInt8) -> [UInt8] {
         isup(c, 12, [0x02, 0x00, 0x02, 0x82, 0x80 | cause])  // location: public network serving the local user
     }
 
     private static func isup(_ c: Circuit, _ type: UInt8, _ body: [UInt8]) -> [UInt8] {
-        [UInt8(c.cic & 0xFF), UInt8(c.cic >> 8), type] + body
+        cicBytes(c) + [type] + body
     }
 
     /// Nature of address (with the odd/even bit), the indicators octet, then BCD digits.
