@@ -1,4 +1,6 @@
-// libFuzzer entry point: arbitrary bytes through link-layer-to-SIP decoding.
+// libFuzzer entry point: arbitrary bytes through link-layer-to-SIP and ISUP decoding
+// and on into call events (the SIP and ISUP adapters), whose views must stay inside
+// their buffers.
 //
 // Built together with the Wire sources (see Fuzz/build.sh), not through SwiftPM.
 // The first byte picks the link type; the rest is cut into packets at every "\xff\xfe"
@@ -17,7 +19,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     config.maxPendingDatagrams = 4
     config.maxTCPStreams = 4
     let decoder = PacketDecoder(configuration: config)
-    decoder.onISUP = { m, _ in precondition(m.called.count <= 512 && m.calling.count <= 512) }
+    let sipAdapter = SIPEventAdapter(), isupAdapter = ISUPEventAdapter()
+    func touch(_ e: CallEvent) {
+        for v in [e.callID, e.caller.raw, e.callee.raw, e.device.userAgent, e.device.instance, e.device.accessNetwork] {
+            _ = String(decoding: v, as: UTF8.self)
+        }
+        _ = e.caller.text
+        _ = e.callee.text
+    }
+    decoder.onISUP = { m, c in
+        precondition(m.called.count <= ISUPDigits.capacity && m.calling.count <= ISUPDigits.capacity)
+        if let e = isupAdapter.event(m, c) { touch(e) }
+    }
     var start = 1
     var frame = 0
     var i = 1
@@ -27,7 +40,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             frame += 1
             let packet = CapturedPacket(frame: frame, timestamp: Int64(frame) * 1_000_000, linkType: link,
                                         bytes: input.slice(start, i), originalLength: i - start)
-            decoder.decode(packet) { message, _ in
+            decoder.decode(packet) { message, context in
+                if message.defect == nil, let e = sipAdapter.event(message, context) { touch(e) }
                 // Touch every range the parser produced: they must lie inside the message.
                 for r in [message.callID, message.from.user, message.to.user, message.viaBranch, message.userAgent,
                           message.body, message.sdpOrigin, message.requestURI.user, message.assertedIdentity.user] {

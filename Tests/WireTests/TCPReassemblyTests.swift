@@ -103,4 +103,12 @@ struct TCPReassemblyTests {
         decoder.finish()
         #expect(decoder.counters[.tcpFlowsEvicted] == 46)
     }
+
+    /// A segment exactly 2^31 bytes behind the stream (found by the fuzzer: negating the
+    /// smallest 32-bit difference trapped) is an old retransmission, counted, not a crash.
+    @Test func aSegmentHalfTheSequenceSpaceBehind() {
+        let (seen, c) = decode([segment(one, seq: 0x8000_0001), segment(two, seq: 0x8000_0001 &+ UInt32(one.count) &- 0x8000_0000)])
+        #expect(seen.map(\.callID) == ["one"])
+        #expect(c.isBalanced && c.layers[LayerCounter.tcpRetransmissions.rawValue] == 1)
+    }
 }

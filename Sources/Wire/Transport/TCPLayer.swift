@@ -62,7 +62,7 @@ extension PacketDecoder {
         }
         var data = payload
         if delta < 0 {
-            let overlap = Int(-delta)
+            let overlap = -Int(delta)  // widened first: -Int32.min overflows
             if overlap >= payload.count {
                 counters.bump(.tcpRetransmissions)
                 return stream.content == .other ? .skipped(.tcpNotSIP) : .signalling
