@@ -1,4 +1,4 @@
-import Blocklist
+@testable import Blocklist
 import Foundation
 import Numbering
 import Testing
@@ -66,6 +66,15 @@ struct SnapshotTests {
         var header = bytes
         header[40] ^= 1   // a capacity in the header
         try refused(header, "header checksum")
+        // A source-tag length near the top of the range, with a header checksum to match:
+        // refused, not an arithmetic trap.
+        var hostile = bytes
+        hostile.withUnsafeMutableBytes { b in
+            b.storeBytes(of: UInt64.max, toByteOffset: 20 * 8, as: UInt64.self)
+            let words = (0..<(4096 / 8)).map { b.load(fromByteOffset: $0 * 8, as: UInt64.self) }
+            b.storeBytes(of: Snapshot.headerChecksum(words), toByteOffset: 22 * 8, as: UInt64.self)
+        }
+        try refused(hostile, "source tags do not fit")
         bytes[4] = 9      // version 9
         try refused(bytes, "unsupported version")
         #expect(!Snapshot.isSnapshot(path: #filePath))

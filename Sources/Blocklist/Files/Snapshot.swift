@@ -116,7 +116,10 @@ public enum Snapshot {
             end = off + align(SlotArray.bytes(capacity: cap))
         }
         let sourcesOffset = Int(clamping: h[19]), sourcesLength = Int(clamping: h[20])
-        guard sourcesOffset == end, sourcesOffset + sourcesLength == size else { throw bad("source tags do not fit the file") }
+        // Compared by subtraction: a hostile length near Int.max must be refused, not overflow.
+        guard sourcesOffset == end, sourcesOffset <= size, sourcesLength == size - sourcesOffset else {
+            throw bad("source tags do not fit the file")
+        }
         var checksum = Checksum()
         checksum.add(UnsafeRawBufferPointer(start: p + page, count: size - page))
         guard checksum.value == h[21] else { throw bad("checksum mismatch: the file is damaged") }

@@ -62,7 +62,14 @@ final class ReaderGate: @unchecked Sendable {
             return nil
         }
         let record = raw.assumingMemoryBound(to: Atomic<UInt64>.self)
-        record[0].store(epoch.load(ordering: .relaxed), ordering: .relaxed)
+        // The epoch is loaded with acquire: the table pointer, loaded after `enter` returns,
+        // may then not be read before it (ARMv8 reorders two plain loads; x86 does not).
+        // A reader that sees the epoch a writer's `synchronize` set (`next`) thereby also
+        // sees the pointer the writer published before bumping it, so the writer may skip
+        // that record; a reader that sees an older epoch is waited for. With a relaxed
+        // load a reader could record `next` yet hold the old pointer, and the old table
+        // would be freed under it.
+        record[0].store(epoch.load(ordering: .acquiring), ordering: .relaxed)
         if expedited { callguard_compiler_barrier() } else { atomicMemoryFence(ordering: .sequentiallyConsistent) }
         return record
     }
