@@ -28,6 +28,9 @@ public final class Generator {
     /// INVITE carries the IAM in a multipart body).
     public var internationalLeg = InternationalLeg.sip
 
+    /// Called every 1,024 calls with the calls made so far (progress displays).
+    public var onProgress: ((Int) -> Void)?
+
     public enum InternationalLeg: String, Sendable, CaseIterable {
         case sip, isup
         case sipI = "sip-i"
@@ -209,6 +212,7 @@ public final class Generator {
             onCall?(plan)
             labelWriter.write(plan)
             summary.calls += 1
+            if summary.calls & 1023 == 0 { onProgress?(summary.calls) }
             if plan.label == .fraud { summary.fraudCalls += 1 }
             summary.callsByScenario[plan.scenario, default: 0] += 1
 

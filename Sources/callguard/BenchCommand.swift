@@ -44,6 +44,9 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("fail-below"), help: "Exit 1 unless every result holds these bounds, e.g. intercept=0.95,fpr=0.001.")
     var failBelow: String?
 
+    @Flag(help: "No progress line on standard error (it is shown only when standard error is a terminal).")
+    var quiet = false
+
     @Option(help: "With --seeds: a built-in scenario or scenario file to generate a labeled trace from, once per seed.")
     var scenario: String?
 
@@ -91,6 +94,9 @@ struct Bench: ParsableCommand {
         let output: OutputFile?
         do { output = try out.map { try OutputFile(path: $0) } } catch let e as OutputError { throw Failure(message: e.description) }
 
+        let progress = showProgress(quiet, label: "bench", unit: "runs")
+        var runsDone = 0
+
         // Traces generated per seed live in a directory of their own, removed at the end.
         var groups: [SeedGroup] = []
         var generatedDir: String?
@@ -107,7 +113,7 @@ struct Bench: ParsableCommand {
             var paths: [String] = []
             for seed in seedList {
                 let path = dir + "/\(parsed.name)-seed\(seed).pcap"
-                printError("callguard bench: generating \(parsed.name) with seed \(seed)")
+                progress?.update(count: runsDone, fraction: nil, detail: "generating \(parsed.name) seed \(seed)", now: MonotonicClock.now())
                 do {
                     _ = try Generator(scenario: parsed, seed: seed, targetCalls: calls).run(pcap: path, labels: dir + "/\(parsed.name)-seed\(seed).labels.csv")
                 } catch {
@@ -120,9 +126,16 @@ struct Bench: ParsableCommand {
 
         var runner = BenchRunner(plan: BenchPlan(rules: plans, traces: traces + groups.flatMap(\.traces), repeats: repeats,
                                                  warmups: warmup, sweep: parsedSweep))
-        runner.progress = { printError("callguard bench: \($0)") }
+        runner.progress = { what in
+            runsDone += 1
+            progress?.update(count: runsDone, fraction: nil, detail: what, now: MonotonicClock.now())
+        }
         var report: BenchReport
-        do { report = try runner.run() } catch { throw Failure(message: error.description) }
+        do { report = try runner.run() } catch {
+            progress?.finish()
+            throw Failure(message: error.description)
+        }
+        progress?.finish()
         report.seedGroups = groups
 
         let text: String

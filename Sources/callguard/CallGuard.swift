@@ -1,4 +1,5 @@
 import ArgumentParser
+import Harness
 
 #if canImport(Glibc)
 import Glibc
@@ -42,4 +43,9 @@ struct Failure: Error {
 func printError(_ line: String) {
     var text = line + "\n"
     text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// The progress line for long work, unless `--quiet` or standard error is not a terminal.
+func showProgress(_ quiet: Bool, label: String, unit: String) -> ProgressLine? {
+    quiet || !ProgressLine.standardErrorIsTerminal ? nil : ProgressLine(label: label, unit: unit)
 }

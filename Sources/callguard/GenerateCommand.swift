@@ -30,6 +30,9 @@ struct Generate: ParsableCommand {
     @Option(help: "How the international gateway's calls arrive: sip (default), isup (ISUP over M3UA/SCTP from the gateway exchange, point code 2001, at the trunk's address) or sip-i (SIP with the IAM in the INVITE's body).")
     var international: String = "sip"
 
+    @Flag(help: "No progress line on standard error (it is shown only when standard error is a terminal).")
+    var quiet = false
+
     @Flag(help: "List the built-in scenarios.")
     var list = false
 
@@ -70,11 +73,16 @@ struct Generate: ParsableCommand {
         generator.internationalLeg = Generator.InternationalLeg(rawValue: international)!
         let t0 = MonotonicClock.now()
         let summary: GenerationSummary
+        let progress = showProgress(quiet, label: "generate", unit: "calls")
+        let expected = max(generator.expectedCalls, 1)
+        if let progress { generator.onProgress = { n in progress.update(count: n, fraction: min(Double(n) / expected, 0.99)) } }
         do {
             summary = try generator.run(pcap: out, labels: labels)
         } catch {
+            progress?.finish()
             throw Failure(message: error.description)
         }
+        progress?.finish()
         let seconds = Double(MonotonicClock.now() - t0) / 1e9
         print("\(out): \(summary.packets) packets, \(summary.bytes) bytes; \(labels): \(summary.calls) calls, \(summary.fraudCalls) fraud")
         for (s, n) in summary.callsByScenario.sorted(by: { $0.key < $1.key }) { print("  \(s): \(n)") }

@@ -60,6 +60,9 @@ struct Replay: ParsableCommand {
     @Option(help: "Learn without acting for this long from the first call setup (e.g. 10m): every verdict is allow, nothing is auto-blocked.")
     var warmup: String?
 
+    @Flag(help: "No progress line on standard error (it is shown only when standard error is a terminal).")
+    var quiet = false
+
     func validate() throws {
         guard setupTimeout > 0, maxHolding > 0 else { throw ValidationError("timeouts must be positive") }
         if let warmup {
@@ -152,7 +155,10 @@ struct Replay: ParsableCommand {
         if scorer != nil {
             engine.onVerdict = { call, decision in scorer!.add(callID: call.callIDText, verdict: decision.verdict) }
         }
+        let progress = showProgress(quiet, label: "replay", unit: "packets")
+        if let progress { engine.onProgress = { n, f in progress.update(count: n, fraction: f) } }
         let result = engine.run(source)
+        progress?.finish()
         warningWriter?.flush()
 
         var report = ReplaySummary(result: result, inputs: capture.traces, lists: reports)

@@ -16,14 +16,15 @@ struct CLI {
         var stderr: String
     }
 
-    /// Runs `executable` with `arguments` from the package root. Its output goes to files,
+    /// Runs `executable` (a product beside callguard, or an absolute path) with `arguments` from the package root. Its output goes to files,
     /// not pipes, so a child that writes much to both streams cannot stall on a full pipe
     /// while the test reads the other one; a child still running after `timeout` seconds
     /// is killed, so a hang fails one test instead of stalling the whole run.
     static func run(_ arguments: [String], stdin: Data? = nil, executable: String = "callguard",
                     timeout: Double = 600) throws -> Output {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent(executable)
+        p.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable)
+                                                    : URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent(executable)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
         let outPath = temporary("stdout"), errPath = temporary("stderr")

@@ -45,4 +45,15 @@ public final class CaptureMerger {
     }
 
     private var lastReturned = -1
+
+    /// The share of the input read so far (0...1), when every input's size is known.
+    public var fractionRead: Double? {
+        var read = 0, total = 0
+        for r in readers {
+            guard let size = r.fileSize, let at = r.bytesRead else { return nil }
+            read += min(at, size)
+            total += size
+        }
+        return total > 0 ? Double(read) / Double(total) : nil
+    }
 }

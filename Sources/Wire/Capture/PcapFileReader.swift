@@ -1,4 +1,7 @@
 import CPcap
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads one pcap or pcapng file (or standard input, `-`) through libpcap, with
 /// nanosecond timestamps and an optional BPF filter.
@@ -14,6 +17,16 @@ public final class PcapFileReader {
     /// Set when libpcap failed mid-file for another reason.
     public private(set) var readError: String?
     private var handle: OpaquePointer?
+    /// The file's size in bytes, when it is a regular file (not standard input or a pipe).
+    public let fileSize: Int?
+
+    /// Bytes of the file consumed so far (libpcap reads ahead in its buffer), for progress
+    /// displays; nil when unknown. A system call: ask a few times a second, not per packet.
+    public var bytesRead: Int? {
+        guard fileSize != nil, let handle, let file = pcap_file(handle) else { return fileSize }
+        let at = ftell(file)
+        return at >= 0 ? at : nil
+    }
 
     /// Opens `path`; throws a `CaptureError` naming the file and the problem.
     public init(path: String, filter: String? = nil) throws {
@@ -27,6 +40,8 @@ public final class PcapFileReader {
         }
         handle = h
         linkType = LinkType(rawValue: pcap_datalink(h))
+        var st = stat()
+        fileSize = path != "-" && stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
         if let filter {
             var program = bpf_program()
             if pcap_compile(h, &program, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 {
