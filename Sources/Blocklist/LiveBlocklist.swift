@@ -2,6 +2,10 @@ import CBits
 import Numbering
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The number blocklist and allowlist consulted at every call setup, updated while
 /// traffic flows.
 ///
@@ -16,6 +20,16 @@ import Synchronization
 /// **Writing** (`insert`, `remove`, `purgeExpired`) is serialised by a mutex that only
 /// writers take. Each change is a single atomic store into a slot (see `SlotArray`), so
 /// a concurrent reader sees each entry as it was before or after the change, never torn.
+///
+/// **One state per lookup.** A lookup reads up to four arrays one after another, so
+/// without more it could combine two states: with "insert exact X; remove prefix P
+/// covering X" landing between its probes it would answer "not blocked" though X was
+/// blocked at every moment. A sequence counter (a seqlock, after Boehm, "Can seqlocks get
+/// along with programming language memory models?", 2012) makes every lookup see one
+/// state: a writer makes it odd before the stores of a change and even after; a reader
+/// that saw it change, or odd, probes again. Writers keep it odd only across a few
+/// stores (never across a rebuild or a grace period), so a lookup retries at most while
+/// one change lands; readers stay lock-free and still take no lock or read-modify-write.
 ///
 /// **Memory reclamation.** Keys are never moved or deleted in place: removal leaves a
 /// tombstone. When an array passes 85% occupancy (live entries plus tombstones) the
@@ -38,6 +52,14 @@ public final class LiveBlocklist: @unchecked Sendable {
     /// Earliest pending expiry (ms), so that `purgeExpired` returns without locking
     /// when nothing is due.
     private let nextExpiry = Atomic<UInt64>(.max)
+    /// Odd while a writer's change is landing; bumped twice per change (see the type's
+    /// comment). Memory ordering: the writer stores it odd (relaxed), then a release fence,
+    /// then the slot stores, then stores it even with release. A reader loads it with
+    /// acquire, probes, issues an acquire fence and loads it again: if any probe read a
+    /// store made after a writer's release fence, that fence synchronises with the
+    /// reader's, so the second load sees at least the odd value and the lookup retries;
+    /// if both loads return the same even value, every probe read the state it names.
+    private let version = Atomic<UInt64>(0)
 
     struct WriterState {
         var live = [Int](repeating: 0, count: TableSet.count)
@@ -75,11 +97,34 @@ public final class LiveBlocklist: @unchecked Sendable {
     @inline(__always)
     public func match(_ number: PhoneNumber, at time: Int64) -> NumberMatch? {
         let token = gate.enter()
-        let bits = current.load(ordering: .sequentiallyConsistent)
-        let result = Unmanaged<TableSet>.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
-            ._withUnsafeGuaranteedRef { $0.match(number, nowMs: EntryWord.nowMilliseconds(time)) }
+        let nowMs = EntryWord.nowMilliseconds(time)
+        var result: NumberMatch?
+        var attempts = 0
+        while true {
+            let before = version.load(ordering: .acquiring)
+            if before & 1 == 0 {
+                let bits = current.load(ordering: .sequentiallyConsistent)
+                result = Unmanaged<TableSet>.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
+                    ._withUnsafeGuaranteedRef { $0.match(number, nowMs: nowMs) }
+                atomicMemoryFence(ordering: .acquiring)
+                if version.load(ordering: .relaxed) == before { break }
+            }
+            // A change is landing: a few stores long, unless its writer was descheduled.
+            attempts += 1
+            if attempts > 64 { sched_yield() }
+        }
         gate.exit(token)
         return result
+    }
+
+    /// Brackets the stores of one change (writers only, under the lock; see `version`).
+    @inline(__always)
+    private func changing<R>(_ body: () -> R) -> R {
+        version.wrappingAdd(1, ordering: .relaxed)
+        atomicMemoryFence(ordering: .releasing)
+        let r = body()
+        version.wrappingAdd(1, ordering: .releasing)
+        return r
     }
 
     /// True when `number` is blocked at `time` (on the blocklist and not allowlisted).
@@ -157,7 +202,7 @@ public final class LiveBlocklist: @unchecked Sendable {
             let t = TableSet.index(side, prefix: isPrefix)
             let array = tables.array(t)
             guard let (i, found) = array.slot(for: number.key), found, array.word(at: i) != 0 else { return false }
-            array.setWord(i, 0)
+            changing { array.setWord(i, 0) }
             state.live[t] -= 1
             liveCount.wrappingSubtract(1, ordering: .relaxed)
             return true
@@ -186,7 +231,7 @@ public final class LiveBlocklist: @unchecked Sendable {
                 guard let (i, found) = array.slot(for: item.key), found else { continue }
                 let w = array.word(at: i)
                 guard w != 0, EntryWord.expiry(w) == item.expiryMs else { continue }  // stale item
-                array.setWord(i, 0)
+                changing { array.setWord(i, 0) }
                 state.live[item.table] -= 1
                 removed += 1
             }
@@ -211,21 +256,18 @@ public final class LiveBlocklist: @unchecked Sendable {
             set = tables
         }
         let array = set.array(t)
-        if e.isPrefix { set.addPrefixLength(e.side, e.number.digitCount) }
         let word = EntryWord.pack(kind: e.kind, sourceID: e.sourceID, expiryMilliseconds: e.expiryMs)
         let key = e.number.key
         guard let (i, found) = array.slot(for: key) else { preconditionFailure("slot array full after rebuild") }
-        if found {
-            if array.word(at: i) == 0 {
-                state.live[t] += 1
-                liveCount.wrappingAdd(1, ordering: .relaxed)
-            }
-            array.setWord(i, word)
-        } else {
-            array.claim(i, key: key, word: word)
-            state.used[t] += 1
+        if found && array.word(at: i) == 0 || !found {
             state.live[t] += 1
             liveCount.wrappingAdd(1, ordering: .relaxed)
+        }
+        if !found { state.used[t] += 1 }
+        let prefixes = set
+        changing {
+            if e.isPrefix { prefixes.addPrefixLength(e.side, e.number.digitCount) }
+            if found { array.setWord(i, word) } else { array.claim(i, key: key, word: word) }
         }
         if e.expiryMs != 0 {
             state.expiries.push(.init(expiryMs: e.expiryMs, key: key, table: t))

@@ -56,6 +56,12 @@ final class TableSet: @unchecked Sendable {
         }
     }
 
+    #if DEBUG
+    /// Tests only (debug builds): called between a lookup's probes, so that stress tests
+    /// can widen the windows in which a concurrent writer's change lands.
+    nonisolated(unsafe) static var betweenProbes: (() -> Void)?
+    #endif
+
     /// The deciding entry for `number`: any allowlist entry first, then the blocklist;
     /// within a list the exact number, then the longest live prefix.
     @inline(__always)
@@ -63,6 +69,9 @@ final class TableSet: @unchecked Sendable {
         let hash = SlotArray.mix(number.key)
         if let m = TableSet.match(number, hash, nowMs, allowExact, allowPrefix,
                                   allowPrefixLengths.load(ordering: .acquiring), .allow) { return m }
+        #if DEBUG
+        TableSet.betweenProbes?()
+        #endif
         return TableSet.match(number, hash, nowMs, blockExact, blockPrefix,
                               blockPrefixLengths.load(ordering: .acquiring), .block)
     }
@@ -72,6 +81,9 @@ final class TableSet: @unchecked Sendable {
                               _ lengths: UInt32, _ side: ListSide) -> NumberMatch? {
         let w = exact.find(number.key, hash: hash)
         if EntryWord.isLive(w, nowMs: nowMs) { return found(number, false, side, w) }
+        #if DEBUG
+        betweenProbes?()
+        #endif
         guard lengths != 0 else { return nil }
         var n = Int(number.digitCount)
         while n >= 1 {
