@@ -1,8 +1,5 @@
 @testable import Blocklist
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 import Numbering
 import Synchronization
 import Testing
@@ -23,8 +20,8 @@ struct CrossArrayStressTests {
         try! list.insert(BlocklistEntry(number: Self.p, isPrefix: true))
         let stop = Atomic<Bool>(false)
         let xUnblocked = Atomic<Int>(0), aBlocked = Atomic<Int>(0), lookups = Atomic<Int>(0)
-        TableSet.betweenProbes = { sched_yield() }
-        defer { TableSet.betweenProbes = nil }
+        TableSet.yieldBetweenProbes.store(true, ordering: .relaxed)
+        defer { TableSet.yieldBetweenProbes.store(false, ordering: .relaxed) }
         let group = DispatchGroup()
         for _ in 0..<2 {
             DispatchQueue.global().async(group: group) {

@@ -1,5 +1,8 @@
 import Numbering
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The four slot arrays a blocklist consists of at one moment: exact numbers and
 /// prefixes, for the blocklist and the allowlist, with a bit mask per list of the
@@ -57,9 +60,14 @@ final class TableSet: @unchecked Sendable {
     }
 
     #if DEBUG
-    /// Tests only (debug builds): called between a lookup's probes, so that stress tests
-    /// can widen the windows in which a concurrent writer's change lands.
-    nonisolated(unsafe) static var betweenProbes: (() -> Void)?
+    /// Tests only (debug builds): when set, a lookup yields its thread between probes, so
+    /// that stress tests widen the windows in which a concurrent writer's change lands.
+    static let yieldBetweenProbes = Atomic<Bool>(false)
+
+    @inline(__always)
+    static func betweenProbes() {
+        if yieldBetweenProbes.load(ordering: .relaxed) { sched_yield() }
+    }
     #endif
 
     /// The deciding entry for `number`: any allowlist entry first, then the blocklist;
@@ -70,7 +78,7 @@ final class TableSet: @unchecked Sendable {
         if let m = TableSet.match(number, hash, nowMs, allowExact, allowPrefix,
                                   allowPrefixLengths.load(ordering: .acquiring), .allow) { return m }
         #if DEBUG
-        TableSet.betweenProbes?()
+        TableSet.betweenProbes()
         #endif
         return TableSet.match(number, hash, nowMs, blockExact, blockPrefix,
                               blockPrefixLengths.load(ordering: .acquiring), .block)
@@ -82,7 +90,7 @@ final class TableSet: @unchecked Sendable {
         let w = exact.find(number.key, hash: hash)
         if EntryWord.isLive(w, nowMs: nowMs) { return found(number, false, side, w) }
         #if DEBUG
-        betweenProbes?()
+        betweenProbes()
         #endif
         guard lengths != 0 else { return nil }
         var n = Int(number.digitCount)
