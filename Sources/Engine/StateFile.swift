@@ -25,7 +25,7 @@ import Glibc
 /// (checksum), or one written with another rule set's detectors is refused with a
 /// one-line reason. The checksum finds damage; it is not a signature.
 public enum StateFile {
-    public static let version: UInt32 = 3
+    public static let version: UInt32 = 4
     static let magic = Array("CGSTATE\0".utf8)
 
     public static func encode(tracker: CallTracker, screener: PolicyScreener?, list: LiveBlocklist?) -> [UInt8] {

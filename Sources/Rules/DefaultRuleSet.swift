@@ -70,6 +70,10 @@ public enum DefaultRuleSet {
       sequential: {weight: 2, family: pattern, max_step: 20, warning: 2, critical: 3, max_gap: 60s, walk_warning: 3, walk_critical: 4}
       # Entities a campaign keeps when it rotates caller IDs: a number block through one
       # source, an IMEI carrying many numbers, many busy callers in one cell and TAC.
+      # A block is judged against its own history and its source's typical block (a real
+      # block of 10,000 numbers brings hundreds of honest callers an hour): callers count
+      # above 3 times the usual. Brief rings count while they are half the block's calls
+      # and come from two of its numbers or more (one person's hang-ups are one number's).
       campaign:
         weight: 2
         family: campaign
@@ -77,12 +81,18 @@ public enum DefaultRuleSet {
         caller_block_digits: 4
         callers_warning: 4
         callers_critical: 8
+        baseline_factor: 3
+        baseline_weight: 0.3
         ring_max: 5s
         one_rings_warning: 2
-        one_rings_critical: 3
+        one_rings_critical: 2
+        one_ring_share: 0.5
         imei_window: 1h
         numbers_per_imei_warning: 2
         numbers_per_imei_critical: 3
+        # Three handsets of one type in one cell changing numbers in one window: a SIM
+        # box's modules rotating their SIMs.
+        rotating_imeis: 3
         busy_calls: 2
         busy_warning: 4
         busy_critical: 8

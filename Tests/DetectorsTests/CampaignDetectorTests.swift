@@ -14,11 +14,19 @@ struct CampaignDetectorTests {
         return CampaignDetector(configs: [c], capacity: 256)
     }
 
+    /// A detector that has watched traffic for a whole window before `t0` (one call from
+    /// the access network), so that number blocks first seen from `t0` on are judged.
+    static func watched(_ change: (inout CampaignDetector.Config) -> Void = { _ in }) -> CampaignDetector {
+        let d = detector(change)
+        _ = d.screen(facts("+8613800000000", callee(0), at: t0 - 601 * second, role: .access))
+        return d
+    }
+
     /// A flood presenting a new number of its block on every call is one entity per
     /// source address and block; the same numbers through another source, or on the
     /// operator's access network, are not added to it.
     @Test func rotatingCallerIDsAddUpPerBlockAndSource() {
-        let d = Self.detector()
+        let d = Self.watched()
         let rotating = ["+8613512340017", "+8613512344471", "+8613512340993", "+8613512348120", "+8613512345555"]
         let levels = rotating.enumerated().map { i, n in
             d.screen(facts(n, callee(i), at: t0 + Nanoseconds(i) * second, role: .domestic, source: "203.0.113.60")).level
@@ -35,7 +43,7 @@ struct CampaignDetectorTests {
 
     /// Brief rings the caller cancels count once per callee against the block's entity.
     @Test func oneRingCancelsCountDistinctCallees() {
-        let d = Self.detector { $0.oneRingsWarning = 2; $0.oneRingsCritical = 3; $0.ringMax = 5 }
+        let d = Self.watched { $0.oneRingsWarning = 2; $0.oneRingsCritical = 3; $0.ringMax = 5 }
         func ring(_ caller: String, _ callee: String, at s: Nanoseconds, rang: Nanoseconds) {
             _ = d.screen(facts(caller, callee, at: t0 + s * second, role: .international, source: "203.0.113.50"))
             var r = ended(caller, callee, .cancelled, setup: t0 + s * second, ring: t0 + s * second, end: t0 + (s + rang) * second)
@@ -50,6 +58,114 @@ struct CampaignDetectorTests {
         ring("+21650005555", callee(4), at: 40, rang: 2)
         ring("+21650006666", callee(5), at: 50, rang: 2)
         #expect(d.screen(facts("+21650007777", callee(6), at: t0 + 60 * second, role: .international, source: "203.0.113.50")).level == .critical)
+    }
+
+    /// Before the engine has watched a whole window nothing is usual yet: a dense honest
+    /// block at the start of a capture looks like a new campaign's, so neither is judged
+    /// by its callers. The same count in a block the engine had watched stay quiet is.
+    @Test func callersOfABlockAreNotJudgedBeforeAnythingIsUsual() {
+        let fresh = Self.detector()
+        let early = (0..<10).map { i in
+            fresh.screen(facts("+86135123\(40000 + i * 37)", callee(i), at: t0 + Nanoseconds(i) * second, role: .domestic, source: "203.0.113.60")).level
+        }
+        #expect(early.allSatisfy { $0 == .none }, "\(early)")
+        let later = (0..<5).map { i in
+            fresh.screen(facts("+86136777\(40000 + i * 37)", callee(i), at: t0 + Nanoseconds(700 + i) * second, role: .domestic, source: "203.0.113.60")).level
+        }
+        #expect(later.last == .critical, "a block unseen for a whole window, then five callers: \(later)")
+    }
+
+    /// A block that usually carries many callers is judged against that: its ordinary
+    /// windows pass, three times its usual number (plus the thresholds) is critical.
+    @Test func aBlockIsJudgedAgainstItsOwnHistory() {
+        let d = Self.detector { $0.baselineFactor = 3; $0.baselineWeight = 0.3 }
+        var n = 0
+        func window(_ k: Int, callers: Int) -> [Level] {
+            (0..<callers).map { i in
+                n += 1
+                return d.screen(facts("+86135123\(String(10_000 + n).suffix(4))", callee(n), at: t0 + Nanoseconds(k * 601 + i) * second,
+                                      role: .domestic, source: "203.0.113.60")).level
+            }
+        }
+        for k in 0..<4 {
+            let levels = window(k, callers: 20)
+            #expect(levels.allSatisfy { $0 == .none }, "an ordinary window \(k) of a dense block: \(levels)")
+        }
+        // Usual: about 20 callers a window (counts past 8 are HyperLogLog estimates, within a
+        // few callers). Critical from about 5 + 3 x 20 = 65, never near the thresholds alone.
+        let surge = window(4, callers: 80)
+        let first = surge.firstIndex(of: .critical) ?? -1
+        #expect((50...75).contains(first), "first critical caller of the surge: \(first)")
+    }
+
+    /// A block the engine knows little of is expected to carry what its source's typical
+    /// block carries: on an interconnect whose blocks each bring several callers a window,
+    /// a new block with several is ordinary; through a quiet source it is not.
+    @Test func aSourcesTypicalBlockRaisesTheBarForBlocksItHardlyKnows() {
+        let d = Self.watched { $0.callersWarning = 6; $0.callersCritical = 8 }
+        // Forty blocks through the busy interconnect, four callers each, twice.
+        for b in 0..<40 {
+            for k in 0..<2 {
+                for i in 0..<4 {
+                    let number = "+861351\(String(100 + b).suffix(2))\(String(1000 + 10 * i + k).suffix(4))"
+                    _ = d.screen(facts(number, callee(i), at: t0 + Nanoseconds(k * 601 + b * 5 + i) * second, role: .domestic, source: "203.0.113.60"))
+                }
+            }
+        }
+        func eight(_ block: String, _ source: String) -> Level {
+            (0..<8).map { i in
+                d.screen(facts(block + String(1000 + 17 * i).suffix(4), callee(i), at: t0 + Nanoseconds(1300 + i) * second,
+                               role: .domestic, source: source)).level
+            }.max()!
+        }
+        #expect(eight("+8613699", "203.0.113.60") < .critical, "a new block of the busy interconnect with eight callers")
+        #expect(eight("+8613699", "203.0.113.61") == .critical, "the same through a quiet source")
+    }
+
+    /// Brief rings are Wangiri's when they come from several numbers of a block and are
+    /// most of its calls: one person's quick hang-ups, or a few among a dense block's
+    /// answered calls, are not.
+    @Test func oneRingsOfOnePersonOrAmongManyAnsweredCallsAreNotWangiri() {
+        func ring(_ d: CampaignDetector, _ caller: String, _ i: Int, at s: Nanoseconds, _ outcome: CallOutcome = .cancelled) -> Level {
+            let level = d.screen(facts(caller, callee(i), at: t0 + s * second, role: .international, source: "203.0.113.50")).level
+            var r = ended(caller, callee(i), outcome, setup: t0 + s * second, ring: t0 + s * second, end: t0 + (s + 2) * second)
+            r.source = IPAddress(ipv4: "203.0.113.50")!
+            d.ended(r)
+            return level
+        }
+        let person = Self.watched { $0.oneRingsWarning = 2; $0.oneRingsCritical = 2 }
+        let own = (0..<4).map { i in ring(person, "+441632960001", i, at: Nanoseconds(10 * i)) }
+        #expect(own.allSatisfy { $0 < .critical }, "one number's quick hang-ups: \(own)")
+        let dense = Self.watched { $0.oneRingsWarning = 2; $0.oneRingsCritical = 2; $0.callersWarning = 1000; $0.callersCritical = 1000 }
+        for i in 0..<20 { _ = ring(dense, "+4416329\(60100 + i)", i, at: Nanoseconds(i), .answered) }
+        let amongMany = (0..<4).map { i in ring(dense, "+4416329\(60200 + i)", 100 + i, at: Nanoseconds(30 + 5 * i)) }
+        #expect(amongMany.allSatisfy { $0 == .none }, "four brief rings among twenty answered calls: \(amongMany)")
+        let wangiri = Self.watched { $0.oneRingsWarning = 2; $0.oneRingsCritical = 2; $0.callersWarning = 1000; $0.callersCritical = 1000 }
+        let rotating = (0..<3).map { i in ring(wangiri, "+2165975\(6000 + 137 * i)", i, at: Nanoseconds(10 * i)) }
+        #expect(rotating == [.none, .none, .critical], "two brief rings from two of its numbers, then the third call: \(rotating)")
+    }
+
+    /// A SIM box's modules rotate their SIMs together: several IMEIs of one TAC in one
+    /// cell each changing numbers in the window make each of them critical at its second
+    /// number. Handsets that changed SIMs in different cells stay warnings.
+    @Test func modulesRotatingTogetherInOneCell() {
+        func run(cells: [UInt64]) -> [Level] {
+            let d = Self.detector { $0.numbersPerIMEIWarning = 2; $0.numbersPerIMEICritical = 3; $0.rotatingIMEIs = 3 }
+            var minute: Nanoseconds = 0
+            return cells.enumerated().map { m, cell in
+                var last = Level.none
+                for sim in 0..<2 {
+                    minute += 1
+                    var f = facts("+86138000\(String(10_000 + 10 * m + sim).suffix(5))", callee(Int(minute)), at: t0 + minute * 30 * second,
+                                  role: .access, cell: cell, tac: 86_217_004)
+                    f.imei = 0x8621_7004_0000_0000 + UInt64(m)
+                    last = d.screen(f).level
+                }
+                return last
+            }
+        }
+        #expect(run(cells: [0xCE11, 0xCE11, 0xCE11]) == [.warning, .warning, .critical])
+        #expect(run(cells: [0xCE11, 0xCE22, 0xCE33]) == [.warning, .warning, .warning])
     }
 
     /// A SIM-box module rotating SIMs shows several numbers on one IMEI; a dual-SIM
@@ -143,6 +259,30 @@ struct CampaignDetectorTests {
         }
         _ = call("+8613800009999", at: 60, tac: box, outcome: .cancelled)
         #expect(call("+8613800009999", at: 70, tac: box, outcome: nil) == (confirmed ? .critical : .warning))
+    }
+
+    /// A SIM box in a quiet cell is most of the cell's calls: its group is compared with
+    /// the whole radio network's answer ratio instead, and confirmed.
+    @Test func aThinCellIsComparedWithTheNetwork() {
+        let d = Self.detector {
+            $0.busyCalls = 2; $0.busyWarning = 3; $0.busyCritical = 4; $0.memberCalls = 6
+            $0.groupASRMax = 0.35; $0.groupMinEnded = 4; $0.cellASRMargin = 0.1
+        }
+        var next = 0
+        func call(_ n: String, at s: Nanoseconds, cell: UInt64, tac: UInt32, outcome: CallOutcome?) -> Level {
+            next += 1
+            let to = callee(next)
+            let level = d.screen(facts(n, to, at: t0 + s * second, role: .access, cell: cell, tac: tac)).level
+            if let outcome { d.ended(ended(n, to, outcome, setup: t0 + s * second, end: t0 + (s + 2) * second)) }
+            return level
+        }
+        // People elsewhere answer; the SIM box's cell has nobody else.
+        for k in 0..<6 { _ = call("+861390000020\(k)", at: Nanoseconds(k), cell: 0xCE22, tac: 35_332_811, outcome: .answered) }
+        for k in 0..<4 {
+            for j in 0..<2 { _ = call("+861380000010\(k)", at: Nanoseconds(10 + 10 * k + 5 * j), cell: 0xCE11, tac: 86_217_004, outcome: .cancelled) }
+        }
+        _ = call("+8613800009999", at: 60, cell: 0xCE11, tac: 86_217_004, outcome: .cancelled)
+        #expect(call("+8613800009999", at: 70, cell: 0xCE11, tac: 86_217_004, outcome: nil) == .critical)
     }
 
     /// In a dense cell of a popular phone, several busy callers among many are people:

@@ -147,7 +147,9 @@ public enum BuiltinScenarios {
         - {name: call-centre, numbers: ["+864008001000", "+864008001001", "+864008001002", "+864008001003"], calls_per_hour: 1500, answer_ratio: 0.45, holding_median: 120s, trunk: domestic-ic}
         - {name: enterprise-pbx, numbers: ["+862168001234"], calls_per_hour: 900, answer_ratio: 0.55, holding_median: 90s, trunk: pbx-trunk}
       foreign: {calls_per_hour: 800, country_codes: ["+1", "+44", "+852", "+81", "+65", "+216"], trunk: intl-gw}
-      domestic: {calls_per_hour: 5000, trunk: domestic-ic, ranges: ["+86135", "+86136", "+86158", "+86133", "+86153", "+86189", "+86131"], callers: 60000, burst_share: 0.15, burst_max: 5}
+      # Off-net callers as a real interconnect carries them: most number blocks of 10,000
+      # sparse, some with a caller every few minutes, one with a hundred in ten minutes.
+      domestic: {calls_per_hour: 5000, trunk: domestic-ic, ranges: ["+86135", "+86136", "+861581", "+8613512", "+861891234"], callers: 60000, burst_share: 0.15, burst_max: 5}
       couriers: {count: 40, calls_per_hour: 30, answer_ratio: 0.8}
     campaigns:
       - type: goip_simbox
