@@ -272,8 +272,24 @@ public final class LiveBlocklist: @unchecked Sendable {
         if e.expiryMs != 0 {
             state.expiries.push(.init(expiryMs: e.expiryMs, key: key, table: t))
             if e.expiryMs < nextExpiry.load(ordering: .relaxed) { nextExpiry.store(e.expiryMs, ordering: .relaxed) }
+            // Each live entry has at most one current item: past twice the live entries (and
+            // some slack) the rest are stale. Dropping them then costs O(1) per insert over time
+            // and bounds the queue by the list, whatever the pattern of re-adds.
+            if state.expiries.count > 2 * state.live.reduce(0, +) + Self.expirySlack {
+                let set = tables
+                state.expiries.compact { item in
+                    let array = set.array(item.table)
+                    guard let (i, found) = array.slot(for: item.key), found else { return false }
+                    let w = array.word(at: i)
+                    return w != 0 && EntryWord.expiry(w) == item.expiryMs
+                }
+                nextExpiry.store(state.expiries.next ?? .max, ordering: .relaxed)
+            }
         }
     }
+
+    /// Stale expiry items tolerated beyond twice the live entries before the queue is compacted.
+    public static let expirySlack = 1024
 
     /// Copies array `t`'s live entries into a new array of `capacity` slots, publishes a
     /// new table set and frees the old one after a grace period.

@@ -76,6 +76,26 @@ struct LiveBlocklistTests {
         #expect(l.match(n, at: 100_000_000_000) == nil)
     }
 
+    /// An auto-block renewed on every call re-adds one number with a later TTL each time:
+    /// the expiry agenda stays bounded by the list (stale items are dropped), and the
+    /// number still expires at its last TTL, not at any earlier one.
+    @Test func renewingOneNumberAMillionTimesKeepsTheExpiryQueueBounded() throws {
+        let l = LiveBlocklist()
+        let n = e164("+8613800000002"), other = e164("+8613800000003")
+        try l.insert(BlocklistEntry(number: other, expiresAt: 5_000_000_000_000))
+        var largest = 0
+        for k in 1...1_000_000 {
+            try l.insert(BlocklistEntry(number: n, kind: .auto, expiresAt: Int64(k) * 1_000_000))
+            if k % 1024 == 0 { largest = max(largest, l.tableStatistics().pendingExpiries) }
+        }
+        #expect(largest <= 2 * 2 + LiveBlocklist.expirySlack + 1, "\(largest) items pending for 2 entries")
+        #expect(l.purgeExpired(at: 999_999_000_000) == 0, "no earlier TTL removes the renewed number")
+        #expect(l.isBlocked(n, at: 999_999_000_000) && l.isBlocked(other, at: 999_999_000_000))
+        #expect(l.purgeExpired(at: 1_000_000_000_000) == 1)
+        #expect(!l.isBlocked(n, at: 1_000_000_000_000) && l.isBlocked(other, at: 1_000_000_000_000))
+        #expect(l.purgeExpired(at: 5_000_000_000_000) == 1)
+    }
+
     @Test func removeAndReinsertReuseTheSlot() throws {
         let l = LiveBlocklist()
         let n = e164("+8613800000002")

@@ -1,6 +1,7 @@
 /// The writer's agenda of entries with a TTL: a binary min-heap by expiry, so purging
 /// costs only the entries that are due. An item is stale when its entry has since been
-/// removed or given another expiry; the purge checks the entry word before removing.
+/// removed or given another expiry; the purge checks the entry word before removing, and
+/// the writer compacts the queue once stale items outnumber the live entries.
 struct ExpiryQueue {
     struct Item {
         var expiryMs: UInt64
@@ -45,4 +46,25 @@ struct ExpiryQueue {
     }
 
     mutating func removeAll() { heap.removeAll() }
+
+    /// Keeps only the items `isCurrent` accepts and restores the heap (bottom-up, linear).
+    /// Stale items otherwise stay until they fall due: re-adding one number with a TTL a
+    /// million times would leave a million items behind.
+    mutating func compact(_ isCurrent: (Item) -> Bool) {
+        heap.removeAll { !isCurrent($0) }
+        var start = heap.count / 2
+        while start > 0 {
+            start -= 1
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l].expiryMs < heap[m].expiryMs { m = l }
+                if r < heap.count && heap[r].expiryMs < heap[m].expiryMs { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
 }
