@@ -46,6 +46,52 @@ struct SnapshotTests {
         #expect(try entries(Snapshot.load(path: path)) == entries(original))
     }
 
+    /// The kilobytes of `path` mapped into this process, and how many of them are private
+    /// copies (anonymous), from /proc/self/smaps.
+    static func mapped(_ path: String) throws -> (size: Int, anonymous: Int) {
+        // Read to the end: /proc files report a size of 0.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/smaps"))
+        defer { try? handle.close() }
+        let smaps = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        #expect(smaps.contains("Size:"))
+        var size = 0, anonymous = 0, inFile = false
+        for line in smaps.split(separator: "\n") {
+            if let first = line.first, first.isHexDigit, line.contains("-"), line.split(separator: " ").count >= 5 {
+                inFile = line.hasSuffix(path)
+            } else if inFile, line.hasPrefix("Size:") {
+                size += Int(line.split(separator: " ")[1]) ?? 0
+            } else if inFile, line.hasPrefix("Anonymous:") {
+                anonymous += Int(line.split(separator: " ")[1]) ?? 0
+            }
+        }
+        return (size, anonymous)
+    }
+
+    /// A loaded snapshot shares the page cache (no private copy until a page is written),
+    /// and an array rebuilt by growth gives its piece of the file back instead of keeping
+    /// the whole file mapped for the life of the process.
+    @Test func aLoadedSnapshotSharesThePageCacheAndRebuiltArraysUnmapTheirPiece() throws {
+        let original = LiveBlocklist(exactCapacity: 200_000)
+        for i in 0..<150_000 { try original.insert(BlocklistEntry(number: PhoneNumber(value: 8_613_500_000_000 + UInt64(i), digitCount: 13)!)) }
+        let path = temporary("mapped.cgbl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Snapshot.write(original, to: path, createdAt: 1)
+        let fileKB = Int(try FileManager.default.attributesOfItem(atPath: path)[.size] as! UInt64) / 1024
+
+        var loaded: LiveBlocklist? = try Snapshot.load(path: path)
+        let afterLoad = try Self.mapped(path)
+        #expect(afterLoad.size >= fileKB * 9 / 10 && afterLoad.size <= fileKB, "\(afterLoad.size) kB of \(fileKB) kB mapped")
+        #expect(afterLoad.anonymous <= 64, "\(afterLoad.anonymous) kB copied privately by loading alone")
+        // Grow the exact array well past its capacity: it is rebuilt in anonymous memory.
+        for i in 0..<200_000 { try loaded!.insert(BlocklistEntry(number: PhoneNumber(value: 8_613_700_000_000 + UInt64(i), digitCount: 13)!)) }
+        #expect(loaded!.tableStatistics().rebuilds >= 1)
+        #expect(loaded!.isBlocked(e164("+8613500000007"), at: 0) && loaded!.isBlocked(e164("+8613700000007"), at: 0))
+        let afterRebuild = try Self.mapped(path)
+        #expect(afterRebuild.size < afterLoad.size / 10, "\(afterRebuild.size) kB still mapped after the exact array moved out")
+        loaded = nil
+        #expect(try Self.mapped(path).size == 0)
+    }
+
     @Test func damagedOrForeignFilesAreRefused() throws {
         let original = try list("+8617012345678\n+88216*\n")
         let path = temporary("bad.cgbl")

@@ -91,9 +91,13 @@ public enum Snapshot {
         guard fstat(fd, &st) == 0 else { throw .io(path: path, reason: "cannot stat") }
         let size = Int(st.st_size)
         guard size >= page else { throw bad("shorter than its header") }
-        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
+        // Private and writable, so that later inserts copy only the pages they touch; no
+        // MAP_POPULATE, which on a private writable mapping breaks copy-on-write for every
+        // page and copies the whole file into anonymous memory. Read-ahead is advised instead.
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw .io(path: path, reason: "cannot map (\(String(cString: strerror(errno))))")
         }
+        _ = madvise(p, size, MADV_WILLNEED)
         let memory = SlotMemory(mapping: p, length: size)
         let h = UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt64.self), count: page / 8)
         guard h[0] == magic else {
@@ -151,7 +155,15 @@ public enum Snapshot {
             guard live == state.live[t], used == state.used[t] else { throw bad("array \(t) counts do not match its slots") }
         }
         let masks = (UInt32(truncatingIfNeeded: h[18]), UInt32(truncatingIfNeeded: h[18] >> 32))
-        let tables = TableSet(arrays: arrays, memory: Array(repeating: memory, count: TableSet.count), masks: masks)
+        // Each array owns its piece of the mapping; the header page and the source tags (now
+        // copied into strings) are unmapped at once.
+        memory.disown()
+        let pieces = (0..<TableSet.count).map { t in
+            SlotMemory(mapping: p + Int(h[6 + t]), length: align(SlotArray.bytes(capacity: arrays[t].capacity)))
+        }
+        _ = SlotMemory(mapping: p, length: page)
+        if sourcesOffset < size { _ = SlotMemory(mapping: p + sourcesOffset, length: size - sourcesOffset) }
+        let tables = TableSet(arrays: arrays, memory: pieces, masks: masks)
         return LiveBlocklist(tables: tables, state: state, sources: sources)
     }
 

@@ -21,11 +21,21 @@ final class SlotMemory: @unchecked Sendable {
         self.length = length
     }
 
-    /// Takes ownership of an existing mapping (a snapshot file mapped privately).
+    /// Whether `deinit` unmaps the pages (false once they were handed on in pieces).
+    private var owned = true
+
+    /// Takes ownership of an existing mapping, or of a page-aligned piece of one (a
+    /// snapshot file mapped privately: each slot array owns its own piece, so that an
+    /// array rebuilt after loading gives its pages back instead of keeping the whole
+    /// file mapped for the life of the process).
     init(mapping base: UnsafeMutableRawPointer, length: Int) {
         self.base = base
         self.length = length
     }
 
-    deinit { munmap(base, length) }
+    /// Hands the pages on (to pieces made with `init(mapping:length:)`): `deinit` leaves
+    /// them mapped. Only before the memory is shared.
+    func disown() { owned = false }
+
+    deinit { if owned { munmap(base, length) } }
 }
