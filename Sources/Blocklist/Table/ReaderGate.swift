@@ -21,7 +21,16 @@ import Glibc
 /// in flight.
 ///
 /// Where membarrier is unavailable, readers pay a sequentially consistent fence after
-/// storing their epoch instead. Past 512 concurrent reader threads, extra threads share
+/// storing their epoch instead, and the writer a fence in place of the barrier: the two
+/// fences order the reader's record store before its pointer load and the writer's
+/// pointer store before its record scan, so one of them sees the other (store-buffering
+/// excluded). The environment variable `CALLGUARD_BLOCKLIST_FENCES=1` forces this path
+/// (tests run the stress suites on it). Should the kernel refuse the barrier later (a
+/// seccomp filter installed after start, a checkpoint and restore onto another kernel),
+/// the gate switches to fences for good; that grace period then waits for every reader
+/// inside, whatever its epoch (what it cannot wait for is a reader whose record store is
+/// still in its core's store buffer at that moment: the residual risk of a kernel that
+/// withdraws the barrier, for the one table freed then). Past 512 concurrent reader threads, extra threads share
 /// one atomic counter that the writer waits to see drain.
 final class ReaderGate: @unchecked Sendable {
     static let shared = ReaderGate()
@@ -34,15 +43,21 @@ final class ReaderGate: @unchecked Sendable {
     private let records: UnsafeMutablePointer<Atomic<UInt64>>
     private let epoch = Atomic<UInt64>(1)
     private let overflow = Atomic<Int>(0)
-    private let expedited: Bool
+    /// Whether readers fence and writers fence instead of calling membarrier.
+    private let fences: Atomic<Bool>
     private var releaseKey = pthread_key_t()
+
+    /// Whether the gate runs on fences (membarrier unavailable, refused, or switched off).
+    var usesFences: Bool { fences.load(ordering: .relaxed) }
 
     private init() {
         let words = ReaderGate.capacity * ReaderGate.spacing
         records = UnsafeMutablePointer<Atomic<UInt64>>.allocate(capacity: words)
         for i in 0..<words { (records + i).initialize(to: Atomic(0)) }
         // MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED (16), then PRIVATE_EXPEDITED (8) works.
-        expedited = callguard_membarrier(16, 0) == 0 && callguard_membarrier(8, 0) == 0
+        let expedited = callguard_membarrier(16, 0) == 0 && callguard_membarrier(8, 0) == 0
+        let forced = getenv("CALLGUARD_BLOCKLIST_FENCES").map { String(cString: $0) == "1" } ?? false
+        fences = Atomic(!expedited || forced)
         // When a thread exits, its record goes back to the pool.
         pthread_key_create(&releaseKey) { record in
             guard let r = record?.assumingMemoryBound(to: Atomic<UInt64>.self) else { return }
@@ -70,7 +85,7 @@ final class ReaderGate: @unchecked Sendable {
         // load a reader could record `next` yet hold the old pointer, and the old table
         // would be freed under it.
         record[0].store(epoch.load(ordering: .acquiring), ordering: .relaxed)
-        if expedited { callguard_compiler_barrier() } else { atomicMemoryFence(ordering: .sequentiallyConsistent) }
+        if fences.load(ordering: .relaxed) { atomicMemoryFence(ordering: .sequentiallyConsistent) } else { callguard_compiler_barrier() }
         return record
     }
 
@@ -101,11 +116,19 @@ final class ReaderGate: @unchecked Sendable {
     /// Writers only, after publishing the new pointer.
     func synchronize() {
         let next = epoch.add(1, ordering: .sequentiallyConsistent).newValue
-        if expedited { _ = callguard_membarrier(8, 0) } else { atomicMemoryFence(ordering: .sequentiallyConsistent) }
+        var refused = false
+        if !fences.load(ordering: .relaxed) && callguard_membarrier(8, 0) != 0 {
+            // The kernel accepted the barrier at start and refuses it now: fences from here on.
+            // Readers that entered without a fence may have recorded the new epoch before
+            // their store was ordered, so this once every reader inside is waited for.
+            fences.store(true, ordering: .sequentiallyConsistent)
+            refused = true
+        }
+        if fences.load(ordering: .relaxed) { atomicMemoryFence(ordering: .sequentiallyConsistent) }
         for i in 0..<ReaderGate.capacity {
             let record = records + i * ReaderGate.spacing
             let seen = record[0].load(ordering: .acquiring)
-            guard seen != 0 && seen < next else { continue }
+            guard seen != 0 && (seen < next || refused) else { continue }
             var spins = 0
             while record[0].load(ordering: .acquiring) == seen {
                 spins += 1
