@@ -92,6 +92,88 @@ struct SnapshotTests {
         #expect(try Self.mapped(path).size == 0)
     }
 
+    /// A crafted file whose checksums match but whose slots or tags would make lookups
+    /// answer wrongly is refused, each field with its own reason.
+    @Test func everyCorruptedSlotOrTagIsRefused() throws {
+        let original = try list("+88216*\n", allow: "+86110\n")
+        try original.insert(BlocklistEntry(number: e164("+8613900000000"), kind: .auto, source: "detector.goip"))
+        try original.insert(BlocklistEntry(number: e164("+8613900000001"), kind: .auto, source: "detector.gsm1"))
+        for i in 0..<40 { try original.insert(BlocklistEntry(number: PhoneNumber(value: 8_613_500_000_000 + UInt64(i) * 7, digitCount: 13)!)) }
+        let path = temporary("crafted.cgbl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Snapshot.write(original, to: path, createdAt: 1)
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try Snapshot.load(path: path).entryCount == original.entryCount)
+
+        func word(_ b: [UInt8], _ at: Int) -> UInt64 { b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) } }
+        func set(_ b: inout [UInt8], _ at: Int, _ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { for (i, x) in $0.enumerated() { b[at + i] = x } } }
+        /// Both checksums made to match again: only the structure is wrong.
+        func sealed(_ b: [UInt8]) -> Data {
+            var b = b
+            var c = Snapshot.Checksum()
+            b.withUnsafeBytes { c.add(UnsafeRawBufferPointer(rebasing: $0[Snapshot.page...])) }
+            set(&b, 21 * 8, c.value)
+            set(&b, 22 * 8, Snapshot.headerChecksum((0..<(Snapshot.page / 8)).map { word(b, $0 * 8) }))
+            return Data(b)
+        }
+        func refused(_ b: [UInt8], _ reason: String) throws {
+            try sealed(b).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try Snapshot.load(path: path)
+                Issue.record("loaded; expected refusal: \(reason)")
+            } catch { #expect("\(error)".contains(reason), "\(error)") }
+        }
+        // The block-exact array: its slots and where each key's probe starts.
+        let capacity = Int(word(good, 2 * 8)), offset = Int(word(good, 6 * 8))
+        let scratch = SlotMemory(zeroedBytes: SlotArray.bytes(capacity: capacity))
+        let geometry = SlotArray(words: scratch.base, capacity: capacity)
+        func key(_ b: [UInt8], _ i: Int) -> UInt64 { word(b, offset + 16 * i) }
+        let occupied = (0..<capacity).filter { key(good, $0) != 0 }
+        #expect(occupied.count >= 40)
+        let i = occupied[0], k = key(good, i), w = word(good, offset + 16 * i + 8)
+
+        var b = good
+        set(&b, offset + 16 * i + 8, w | 7 << 60)
+        try refused(b, "unknown entry kind")
+        b = good
+        set(&b, offset + 16 * i + 8, w & ~(0xFFF << 48) | 4000 << 48)
+        try refused(b, "unknown source tag 4000")
+        // A key moved to the slot just before its home: a probe reaches an empty slot first.
+        func beforeHome(_ slot: Int) -> Int { (geometry.home(key(good, slot)) + capacity - 1) % capacity }
+        let movable = try #require(occupied.first { key(good, beforeHome($0)) == 0 })
+        b = good
+        let before = beforeHome(movable)
+        set(&b, offset + 16 * before, key(good, movable)); set(&b, offset + 16 * before + 8, word(good, offset + 16 * movable + 8))
+        set(&b, offset + 16 * movable, 0); set(&b, offset + 16 * movable + 8, 0)
+        try refused(b, "key unreachable")
+        // The key copied into the next empty slot along its probe: there twice.
+        var next = (i + 1) % capacity
+        while key(good, next) != 0 { next = (next + 1) % capacity }
+        b = good
+        set(&b, offset + 16 * next, k); set(&b, offset + 16 * next + 8, w)
+        try refused(b, "key also in slot")
+        // The block list's prefix lengths mask cleared: +88216* would never be probed.
+        b = good
+        set(&b, 18 * 8, word(good, 18 * 8) & ~0xFFFF_FFFF)
+        try refused(b, "prefix length not in the list's mask")
+        // Source tags (a length and the bytes each; the first is the unnamed source): one
+        // renamed to another's name, one made invalid UTF-8.
+        var tags: [(at: Int, length: Int)] = []
+        var at = Int(word(good, 19 * 8))
+        while at + 2 <= good.count {
+            tags.append((at, Int(good[at]) | Int(good[at + 1]) << 8))
+            at += 2 + tags.last!.length
+        }
+        let named = tags.filter { $0.length == 13 }
+        try #require(named.count == 2, "tags \(tags)")
+        b = good
+        for j in 0..<13 { b[named[1].at + 2 + j] = good[named[0].at + 2 + j] }
+        try refused(b, "twice")
+        b = good
+        b[named[0].at + 2] = 0xFF
+        try refused(b, "is not UTF-8")
+    }
+
     @Test func damagedOrForeignFilesAreRefused() throws {
         let original = try list("+8617012345678\n+88216*\n")
         let path = temporary("bad.cgbl")

@@ -134,27 +134,47 @@ public enum Snapshot {
         while at + 2 <= size {
             let n = Int(bytes[at]) | Int(bytes[at + 1]) << 8
             guard at + 2 + n <= size else { throw bad("source tags are cut short") }
-            sources.append(String(decoding: bytes[(at + 2)..<(at + 2 + n)], as: UTF8.self))
+            guard let name = String(validating: bytes[(at + 2)..<(at + 2 + n)], as: UTF8.self) else {
+                throw bad("source tag \(sources.count) is not UTF-8")
+            }
+            guard !sources.contains(name) else { throw bad("source tag '\(name)' twice") }
+            guard sources.count < EntryWord.maxSources else { throw bad("too many source tags") }
+            sources.append(name)
             at += 2 + n
         }
-        guard sources.count <= EntryWord.maxSources else { throw bad("too many source tags") }
+        let blockMask = UInt32(truncatingIfNeeded: h[18]), allowMask = UInt32(truncatingIfNeeded: h[18] >> 32)
+        // Every slot is checked as a lookup relies on it: a key is reachable from its home
+        // slot without crossing an empty one and appears once; an entry names a known kind
+        // and source tag; a prefix's length is in its list's mask (else lookups skip it).
         // Entries with an expiry go on the writer's agenda, and the counts are checked.
         for t in 0..<TableSet.count {
             let a = arrays[t]
             var live = 0, used = 0
+            let mask = t == 1 ? blockMask : t == 3 ? allowMask : ~0
             for i in 0..<a.capacity {
                 let k = a.key(at: i)
                 guard k != 0 else { continue }
                 used += 1
+                var j = a.home(k)
+                while j != i {
+                    let other = a.key(at: j)
+                    guard other != 0 else { throw bad("array \(t) slot \(i): key unreachable from its home slot") }
+                    guard other != k else { throw bad("array \(t) slot \(i): key also in slot \(j)") }
+                    j = j + 1 == a.capacity ? 0 : j + 1
+                }
                 let w = a.word(at: i)
                 guard w != 0 else { continue }
+                guard EntryWord.kind(w) != nil else { throw bad("array \(t) slot \(i): unknown entry kind") }
+                let source = Int(EntryWord.sourceID(w))
+                guard source == 0 || source < sources.count else { throw bad("array \(t) slot \(i): unknown source tag \(source)") }
+                guard mask & (1 << UInt32(k & 15)) != 0 else { throw bad("array \(t) slot \(i): prefix length not in the list's mask") }
                 live += 1
                 let e = EntryWord.expiry(w)
                 if e != 0 { state.expiries.push(.init(expiryMs: e, key: k, table: t)) }
             }
             guard live == state.live[t], used == state.used[t] else { throw bad("array \(t) counts do not match its slots") }
         }
-        let masks = (UInt32(truncatingIfNeeded: h[18]), UInt32(truncatingIfNeeded: h[18] >> 32))
+        let masks = (blockMask, allowMask)
         // Each array owns its piece of the mapping; the header page and the source tags (now
         // copied into strings) are unmapped at once.
         memory.disown()
