@@ -1,18 +1,49 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target over the Wire, Numbering and CallEvents sources (one
-# module: their `import Wire`/`import Numbering` lines are dropped in copies under
-# .build-fuzz/src) into .build-fuzz/decode-fuzz.
-# Run it (new inputs go to .build-fuzz/corpus; Fuzz/corpus holds the committed seeds):
-#   mkdir -p .build-fuzz/corpus && .build-fuzz/decode-fuzz -max_total_time=600 .build-fuzz/corpus Fuzz/corpus
+# Builds the libFuzzer targets (with AddressSanitizer) into .build-fuzz/, each over the
+# sources it exercises, compiled as one module: their `import Wire`/`import Numbering`
+# lines are dropped in copies under .build-fuzz/src-TARGET.
+#   decode-fuzz  packet decoding, link layer to SIP and ISUP, and on into call events
+#                (Wire, Numbering, CallEvents)
+#   lists-fuzz   list files, update files and .cgbl snapshots (Blocklist, Numbering)
+# Usage: Fuzz/build.sh [decode|lists]...   (default: all)
+# Run one (new inputs go to .build-fuzz/corpus-TARGET; Fuzz/corpus* hold the committed seeds):
+#   mkdir -p .build-fuzz/corpus-decode && .build-fuzz/decode-fuzz -max_total_time=600 .build-fuzz/corpus-decode Fuzz/corpus
+# or all of them for a while each: Fuzz/run-all.sh SECONDS
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p .build-fuzz Fuzz/corpus
-rm -rf .build-fuzz/src && mkdir -p .build-fuzz/src
-for f in $(find Sources/Numbering Sources/CallEvents -name '*.swift' | sort); do
-    sed -e '/^import Wire$/d' -e '/^import Numbering$/d' "$f" > ".build-fuzz/src/$(echo "$f" | tr / _)"
-done
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 \
-    -module-name WireFuzz -I Sources/CPcap -I Sources/CZlib \
-    Fuzz/DecodeFuzz.swift $(find Sources/Wire -name '*.swift' | sort) $(find .build-fuzz/src -name '*.swift' | sort) \
-    -lpcap -lz -o .build-fuzz/decode-fuzz
-echo "built .build-fuzz/decode-fuzz"
+mkdir -p .build-fuzz
+
+# Copies the sources of the given directories into .build-fuzz/src-$1 without the
+# imports of modules that are compiled into the same target.
+copy() {
+    local name=$1; shift
+    rm -rf ".build-fuzz/src-$name" && mkdir -p ".build-fuzz/src-$name"
+    for f in $(find "$@" -name '*.swift' | sort); do
+        sed -e '/^import Wire$/d' -e '/^import Numbering$/d' "$f" > ".build-fuzz/src-$name/$(echo "$f" | tr / _)"
+    done
+}
+
+build_decode() {
+    copy decode Sources/Numbering Sources/CallEvents
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 \
+        -module-name WireFuzz -I Sources/CPcap -I Sources/CZlib \
+        Fuzz/DecodeFuzz.swift $(find Sources/Wire -name '*.swift' | sort) $(find .build-fuzz/src-decode -name '*.swift' | sort) \
+        -lpcap -lz -o .build-fuzz/decode-fuzz
+    echo "built .build-fuzz/decode-fuzz"
+}
+
+build_lists() {
+    copy lists Sources/Numbering Sources/Blocklist
+    mkdir -p .build-fuzz/cbits
+    printf 'module CBits {\n    header "%s/Sources/CBits/include/cbits.h"\n    export *\n}\n' "$PWD" > .build-fuzz/cbits/module.modulemap
+    clang -O1 -g -fsanitize=address -c Sources/CBits/cbits.c -I Sources/CBits/include -o .build-fuzz/cbits/cbits.o
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 \
+        -module-name ListsFuzz -I .build-fuzz/cbits \
+        Fuzz/ListsFuzz.swift $(find .build-fuzz/src-lists -name '*.swift' | sort) .build-fuzz/cbits/cbits.o \
+        -o .build-fuzz/lists-fuzz
+    echo "built .build-fuzz/lists-fuzz"
+}
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(decode lists)
+for t in "${targets[@]}"; do "build_$t"; done

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 60), one after the other, starting
+# from its committed seeds; new inputs go to .build-fuzz/corpus-TARGET, crashes to
+# .build-fuzz/crash-*. Builds the targets first (Fuzz/build.sh). Prints each target's
+# executions and exits non-zero on the first crash.
+#   Fuzz/run-all.sh 600
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+Fuzz/build.sh > .build-fuzz.log 2>&1 || { cat .build-fuzz.log; exit 2; }
+declare -A seeds=([decode]=Fuzz/corpus [lists]=Fuzz/corpus-lists)
+for t in decode lists; do
+    mkdir -p ".build-fuzz/corpus-$t"
+    log=".build-fuzz/$t.log"
+    if ! ".build-fuzz/$t-fuzz" -max_total_time="$seconds" -artifact_prefix=".build-fuzz/crash-$t-" \
+            ".build-fuzz/corpus-$t" "${seeds[$t]}" > "$log" 2>&1; then
+        echo "$t: CRASH (see $log and .build-fuzz/crash-$t-*)"
+        tail -30 "$log"
+        exit 1
+    fi
+    echo "$t: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" | tail -1)"
+done
