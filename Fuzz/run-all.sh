@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 # Leak reports off: tables and interned names live for the process by design.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-Fuzz/build.sh > .build-fuzz.log 2>&1 || { cat .build-fuzz.log; exit 2; }
+mkdir -p .build-fuzz
+Fuzz/build.sh > .build-fuzz/build.log 2>&1 || { cat .build-fuzz/build.log; exit 2; }
 declare -A seeds=([decode]=Fuzz/corpus [lists]=Fuzz/corpus-lists)
 for t in decode lists; do
     mkdir -p ".build-fuzz/corpus-$t"
