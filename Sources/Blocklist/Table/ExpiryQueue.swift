@@ -32,7 +32,13 @@ struct ExpiryQueue {
         let last = heap.removeLast()
         if heap.isEmpty { return first }
         heap[0] = last
-        var i = 0
+        siftDown(0)
+        return first
+    }
+
+    /// Moves the item at `i` down until neither child is due earlier.
+    private mutating func siftDown(_ start: Int) {
+        var i = start
         while true {
             let l = 2 * i + 1, r = l + 1
             var m = i
@@ -42,7 +48,6 @@ struct ExpiryQueue {
             heap.swapAt(i, m)
             i = m
         }
-        return first
     }
 
     mutating func removeAll() { heap.removeAll() }
@@ -52,19 +57,6 @@ struct ExpiryQueue {
     /// million times would leave a million items behind.
     mutating func compact(_ isCurrent: (Item) -> Bool) {
         heap.removeAll { !isCurrent($0) }
-        var start = heap.count / 2
-        while start > 0 {
-            start -= 1
-            var i = start
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && heap[l].expiryMs < heap[m].expiryMs { m = l }
-                if r < heap.count && heap[r].expiryMs < heap[m].expiryMs { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
     }
 }
