@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "PacketCrafting", "CZlib"]),
         .testTarget(name: "NumberingTests", dependencies: ["Numbering"]),
         .testTarget(name: "CallEventsTests", dependencies: ["CallEvents", "Wire", "PacketCrafting"]),
-        .testTarget(name: "CallsTests", dependencies: ["CallEvents", "Calls", "Wire", "PacketCrafting"]),
+        .testTarget(name: "CallsTests", dependencies: ["CallEvents", "Calls", "Wire", "PacketCrafting", "StateCoding"]),
         .testTarget(name: "DetectorsTests", dependencies: ["CallEvents", "Detectors", "Calls", "Wire", "Numbering", "StateCoding"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "Policy", "Detectors", "Blocklist", "Harness", "Wire", "Numbering", "Simulator", "PacketCrafting", "Calls"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Engine", "Policy", "PacketCrafting"]),
@@ -81,6 +81,13 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness", "Engine", "Calls"]),
         .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Policy", "Calls", "Wire", "Harness", "Numbering"]),
+
+        // libFuzzer targets for the files and messages the swiftc-built ones cannot link
+        // (rule sets, scenarios, labels, state, SIP by header line): a stub unless built
+        // by Fuzz/build.sh with -DCALLGUARD_FUZZ and --sanitize=fuzzer.
+        .executableTarget(name: "callguard-fuzz", dependencies: [
+            "Rules", "Simulator", "Harness", "Engine", "Policy", "Blocklist", "Wire", "PacketCrafting",
+        ], path: "Fuzz/Targets"),
 
         .executableTarget(
             name: "ReplayBenchmarks",

@@ -5,7 +5,13 @@
 #   decode-fuzz  packet decoding, link layer to SIP and ISUP, and on into call events
 #                (Wire, Numbering, CallEvents)
 #   lists-fuzz   list files, update files and .cgbl snapshots (Blocklist, Numbering)
-# Usage: Fuzz/build.sh [decode|lists]...   (default: all)
+# and, through SwiftPM (the parsers below need Yams and the whole engine), one binary for
+# the rest, its target picked by CALLGUARD_FUZZ (see Fuzz/Targets/FuzzEntry.swift):
+#   callguard-fuzz  rules (rule-set YAML), scenario (scenario YAML), labels (labels CSV),
+#                   state (state files), sip (SIP messages mutated by header line through
+#                   the whole replay pipeline; seeds in Fuzz/corpus-sip are messages from
+#                   the public captures in ../shared/conformance)
+# Usage: Fuzz/build.sh [decode|lists|files]...   (default: all)
 # Run one (new inputs go to .build-fuzz/corpus-TARGET; Fuzz/corpus* hold the committed seeds):
 #   mkdir -p .build-fuzz/corpus-decode && .build-fuzz/decode-fuzz -max_total_time=600 .build-fuzz/corpus-decode Fuzz/corpus
 # or all of them for a while each: Fuzz/run-all.sh SECONDS
@@ -44,6 +50,13 @@ build_lists() {
     echo "built .build-fuzz/lists-fuzz"
 }
 
+build_files() {
+    swift build -c release --product callguard-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DCALLGUARD_FUZZ \
+        --build-path .build-fuzz/spm
+    cp .build-fuzz/spm/release/callguard-fuzz .build-fuzz/callguard-fuzz
+    echo "built .build-fuzz/callguard-fuzz"
+}
+
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(decode lists)
+[ ${#targets[@]} -eq 0 ] && targets=(decode lists files)
 for t in "${targets[@]}"; do "build_$t"; done

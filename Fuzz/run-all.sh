@@ -4,6 +4,7 @@
 # .build-fuzz/crash-*. Builds the targets first (Fuzz/build.sh). Prints each target's
 # executions and exits non-zero on the first crash.
 #   Fuzz/run-all.sh 600
+#   FUZZ_TARGETS="state sip" Fuzz/run-all.sh 600     (some of them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -11,11 +12,17 @@ seconds=${1:-60}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 mkdir -p .build-fuzz
 Fuzz/build.sh > .build-fuzz/build.log 2>&1 || { cat .build-fuzz/build.log; exit 2; }
-declare -A seeds=([decode]=Fuzz/corpus [lists]=Fuzz/corpus-lists)
-for t in decode lists; do
+# Targets: decode and lists are binaries of their own; the others are callguard-fuzz
+# with CALLGUARD_FUZZ naming the target. Each starts from its committed seeds.
+declare -A seeds=([decode]=Fuzz/corpus [lists]=Fuzz/corpus-lists [rules]=Fuzz/corpus-rules
+                  [scenario]=Fuzz/corpus-scenario [labels]=Fuzz/corpus-labels [state]=Fuzz/corpus-state
+                  [sip]=Fuzz/corpus-sip)
+for t in ${FUZZ_TARGETS:-decode lists rules scenario labels state sip}; do
     mkdir -p ".build-fuzz/corpus-$t"
     log=".build-fuzz/$t.log"
-    if ! ".build-fuzz/$t-fuzz" -max_total_time="$seconds" -artifact_prefix=".build-fuzz/crash-$t-" \
+    binary=".build-fuzz/$t-fuzz"
+    [ -x "$binary" ] || binary=.build-fuzz/callguard-fuzz
+    if ! CALLGUARD_FUZZ=$t "$binary" -max_total_time="$seconds" -timeout=10 -artifact_prefix=".build-fuzz/crash-$t-" \
             ".build-fuzz/corpus-$t" "${seeds[$t]}" > "$log" 2>&1; then
         echo "$t: CRASH (see $log and .build-fuzz/crash-$t-*)"
         tail -30 "$log"

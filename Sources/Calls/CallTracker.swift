@@ -260,6 +260,20 @@ public final class CallTracker {
     private func schedule(_ slot: Int, at deadline: Nanoseconds) {
         slots[slot].deadline = deadline
         deadlines.push(.init(deadline: deadline, slot: Int32(slot), generation: slots[slot].generation))
+        // Each call in the table has one live entry; past twice that many stale ones
+        // (answered calls' holding limits superseded by their BYE, hours before they
+        // fall due) the queue is compacted.
+        if deadlines.count > 2 * index.count + Self.deadlineSlack { deadlines.retain(where: isLive) }
+    }
+
+    /// Stale deadline entries tolerated beyond twice the calls in the table.
+    static let deadlineSlack = 1024
+
+    /// Whether `e` is the deadline in force for a call still in the table.
+    func isLive(_ e: DeadlineQueue.Entry) -> Bool {
+        let slot = Int(e.slot)
+        return slot < slots.count && slots[slot].generation == e.generation && slots[slot].deadline == e.deadline
+            && index[slots[slot].key] == e.slot
     }
 
     /// Moves trace time forward, firing every deadline that has passed.
@@ -273,9 +287,8 @@ public final class CallTracker {
 
     /// Handles one deadline: a live call times out; an ended one is forgotten.
     private func expire(_ e: DeadlineQueue.Entry) {
+        guard isLive(e) else { return }
         let slot = Int(e.slot)
-        guard slot < slots.count, slots[slot].generation == e.generation, slots[slot].deadline == e.deadline,
-              index[slots[slot].key] == e.slot else { return }
         if slots[slot].state.isTerminated {
             remove(slot)
         } else {
@@ -289,9 +302,8 @@ public final class CallTracker {
 
     private func evictNearestDeadline() {
         while let e = deadlines.pop() {
+            guard isLive(e) else { continue }
             let slot = Int(e.slot)
-            guard slot < slots.count, slots[slot].generation == e.generation, slots[slot].deadline == e.deadline,
-                  index[slots[slot].key] == e.slot else { continue }
             if !slots[slot].state.isTerminated {
                 statistics.outcomes[Int(CallOutcome.timedOut.rawValue)] += 1
                 var r = slots[slot]

@@ -21,11 +21,7 @@ extension CallTracker {
         // Only the deadlines still in force: the queue drops superseded ones lazily, when
         // they come due, and there can be many more of those than calls.
         var seen = Set<Int32>()
-        let live = deadlines.heap.filter { e in
-            let slot = Int(e.slot)
-            return slot < slots.count && slots[slot].generation == e.generation && slots[slot].deadline == e.deadline
-                && index[slots[slot].key] == e.slot && seen.insert(e.slot).inserted
-        }.sorted { ($0.deadline, $0.slot) < ($1.deadline, $1.slot) }
+        let live = deadlines.heap.filter { e in isLive(e) && seen.insert(e.slot).inserted }.sorted { ($0.deadline, $0.slot) < ($1.deadline, $1.slot) }
         w.int(live.count)
         for e in live { w.i64(e.deadline); w.u32(UInt32(bitPattern: e.slot)); w.u32(e.generation) }
     }
@@ -38,6 +34,9 @@ extension CallTracker {
         let n = try r.int()
         let bound = max(configuration.capacity, 1) * 2 + 1024
         guard (0...bound).contains(n) else { throw StateError("the call table holds \(n) slots, more than its bound") }
+        // Each slot is written in `recordBytes`: a count the file cannot hold is refused
+        // before anything is reserved for it.
+        guard n <= r.remaining / Self.recordBytes else { throw StateError("the call table claims \(n) slots, more than the file holds") }
         var s: [CallRecord] = []
         s.reserveCapacity(n)
         for _ in 0..<n { s.append(try Self.read(&r)) }
@@ -63,6 +62,21 @@ extension CallTracker {
             q.push(.init(deadline: d, slot: slot, generation: try r.u32()))
         }
         guard f.allSatisfy({ $0 >= 0 && Int($0) < n }) else { throw StateError("the call table's free list is damaged") }
+        // The links must agree with the slots: an index entry names the slot holding that
+        // key, a free slot is neither indexed nor free twice. (A file that breaks these
+        // would make two calls share a slot.)
+        var inUse = [Bool](repeating: false, count: n)
+        for (k, v) in idx {
+            guard s[Int(v)].key == k, !inUse[Int(v)] else { throw StateError("the call index does not match the table") }
+            inUse[Int(v)] = true
+        }
+        for (k, v) in byID where s[Int(v)].callIDKey != k || !inUse[Int(v)] {
+            throw StateError("the Call-ID index does not match the table")
+        }
+        for slot in f {
+            guard !inUse[Int(slot)] else { throw StateError("the call table's free list is damaged") }
+            inUse[Int(slot)] = true
+        }
         now = t
         slots = s
         free = f
@@ -71,6 +85,9 @@ extension CallTracker {
         deadlines = q
         statistics.active = idx.count
     }
+
+    /// Bytes `write` takes per call record.
+    static let recordBytes = 117
 
     static func write(_ r: CallRecord, _ w: inout StateWriter) {
         w.u64(r.key)

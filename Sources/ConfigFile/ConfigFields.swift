@@ -252,6 +252,9 @@ public final class ConfigFields {
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
             throw error(k, "'\(s)' is not a UTC time like 2025-11-20T09:00:00Z or Unix seconds", at: v)
         }
+        // Nanoseconds since 1970 in an Int64 end in 2262; keep to the range Unix seconds
+        // are accepted in above (a fuzzed year 2707 overflowed).
+        guard (1970...2099).contains(year) else { throw error(k, "'\(s)' is outside the years 1970-2099", at: v) }
         var parts = tm()
         parts.tm_year = year - 1900
         parts.tm_mon = month - 1

@@ -102,49 +102,103 @@ public struct Score: Sendable {
     }
 }
 
-/// Accumulates verdicts against labels in trace order.
+/// Accumulates verdicts against labels in trace order. Everything it counts into is
+/// allocated when it is made (a bit per label row, a tally per scenario, per fraud
+/// number and per campaign source, interned once), so scoring a replay of ten million
+/// calls adds nothing to memory while the replay runs; `finish()` builds the score's
+/// dictionaries.
 public struct Scorer {
     public let labels: LabelFile
-    public private(set) var score = Score()
-    private var seen: Set<Int> = []
-    private var sourceBlocked: Set<String> = []
-    private var campaignBlocked: Set<String> = []
+    private var fraud = Score.Group(), legit = Score.Group()
+    private var unlabeled = 0
+    private var seen: [UInt64]
+    private var seenCount = 0
+    /// Per label row: its scenario and, for fraud rows, its presented number and its
+    /// campaign source (the `source` column, else the number), as indexes into the names.
+    private let scenarioOfRow: [UInt32], callerOfRow: [UInt32], sourceOfRow: [UInt32]
+    private let scenarioNames: [String], callerNames: [String], sourceNames: [String]
+    private var scenarios: [Score.Group]
+    private var callers: [Tally], sources: [Tally]
 
-    public init(labels: LabelFile) { self.labels = labels }
+    /// Calls through before the first block, for one fraud number or source.
+    struct Tally {
+        var before = 0
+        var seen = false
+        var blocked = false
+
+        mutating func add(blocked b: Bool) {
+            guard !blocked else { return }
+            seen = true
+            if b { blocked = true } else { before += 1 }
+        }
+    }
+
+    public init(labels: LabelFile) {
+        self.labels = labels
+        var scenarioIndex: [String: UInt32] = [:], callerIndex: [String: UInt32] = [:], sourceIndex: [String: UInt32] = [:]
+        var scenarioNames: [String] = [], callerNames: [String] = [], sourceNames: [String] = []
+        func intern(_ s: String, _ index: inout [String: UInt32], _ names: inout [String]) -> UInt32 {
+            if let i = index[s] { return i }
+            index[s] = UInt32(names.count)
+            names.append(s)
+            return UInt32(names.count - 1)
+        }
+        var scenarioOfRow: [UInt32] = [], callerOfRow: [UInt32] = [], sourceOfRow: [UInt32] = []
+        scenarioOfRow.reserveCapacity(labels.rows.count)
+        callerOfRow.reserveCapacity(labels.rows.count)
+        sourceOfRow.reserveCapacity(labels.rows.count)
+        for row in labels.rows {
+            scenarioOfRow.append(intern(row.scenario, &scenarioIndex, &scenarioNames))
+            callerOfRow.append(row.isFraud ? intern(row.caller, &callerIndex, &callerNames) : 0)
+            sourceOfRow.append(row.isFraud ? intern(row.source.isEmpty ? row.caller : row.source, &sourceIndex, &sourceNames) : 0)
+        }
+        self.scenarioOfRow = scenarioOfRow
+        self.callerOfRow = callerOfRow
+        self.sourceOfRow = sourceOfRow
+        self.scenarioNames = scenarioNames
+        self.callerNames = callerNames
+        self.sourceNames = sourceNames
+        scenarios = Array(repeating: Score.Group(), count: scenarioNames.count)
+        callers = Array(repeating: Tally(), count: callerNames.count)
+        sources = Array(repeating: Tally(), count: sourceNames.count)
+        seen = Array(repeating: 0, count: (labels.rows.count + 63) / 64)
+    }
 
     public mutating func add(callID: String, verdict: Verdict) {
         guard let i = labels.byCallID[callID] else {
-            score.unlabeled += 1
+            unlabeled += 1
             return
         }
-        guard seen.insert(i).inserted else { return }
-        let row = labels.rows[i]
+        let bit: UInt64 = 1 << UInt64(i & 63)
+        guard seen[i >> 6] & bit == 0 else { return }
+        seen[i >> 6] |= bit
+        seenCount += 1
         let blocked = verdict == .block, flagged = verdict == .flag
         func count(_ g: inout Score.Group) {
             g.calls += 1
             if blocked { g.blocked += 1 }
             if flagged { g.flagged += 1 }
         }
-        if row.isFraud {
-            count(&score.fraud)
-            count(&score.perScenario[row.scenario, default: Score.Group()])
-            Self.countBeforeBlock(row.caller, blocked, &sourceBlocked, &score.callsBeforeBlock)
-            Self.countBeforeBlock(row.source.isEmpty ? row.caller : row.source, blocked, &campaignBlocked, &score.callsBeforeBlockBySource)
+        count(&scenarios[Int(scenarioOfRow[i])])
+        if labels.rows[i].isFraud {
+            count(&fraud)
+            callers[Int(callerOfRow[i])].add(blocked: blocked)
+            sources[Int(sourceOfRow[i])].add(blocked: blocked)
         } else {
-            count(&score.legit)
-            count(&score.perScenario[row.scenario, default: Score.Group()])
+            count(&legit)
         }
-    }
-
-    private static func countBeforeBlock(_ key: String, _ blocked: Bool, _ done: inout Set<String>, _ counts: inout [String: Int]) {
-        guard !done.contains(key) else { return }
-        if blocked { done.insert(key); counts[key, default: 0] += 0 } else { counts[key, default: 0] += 1 }
     }
 
     /// The score, with label rows never seen as setups counted.
     public func finish() -> Score {
-        var s = score
-        s.unseen = labels.rows.count - seen.count
+        var s = Score()
+        s.fraud = fraud
+        s.legit = legit
+        for (j, g) in scenarios.enumerated() where g.calls > 0 { s.perScenario[scenarioNames[j]] = g }
+        for (j, t) in callers.enumerated() where t.seen { s.callsBeforeBlock[callerNames[j]] = t.before }
+        for (j, t) in sources.enumerated() where t.seen { s.callsBeforeBlockBySource[sourceNames[j]] = t.before }
+        s.unlabeled = unlabeled
+        s.unseen = labels.rows.count - seenCount
         return s
     }
 }

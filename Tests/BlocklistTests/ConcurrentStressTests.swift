@@ -1,4 +1,4 @@
-import Blocklist
+@testable import Blocklist
 import Dispatch
 import Foundation
 import Numbering
@@ -79,6 +79,10 @@ extension BlocklistStress {
             let readers = 2
             let lookupsPerReader = variant == .plain ? 1_500_000 : 600_000
             let trackedCount = 256
+            // Freed arrays become inaccessible: a reader still on one after its grace
+            // period faults instead of reading reused memory.
+            SlotMemory.poisonFreed.store(true, ordering: .relaxed)
+            let poisonedBefore = SlotMemory.poisonedArrays.load(ordering: .relaxed)
             let list = try Self.makeList(variant)
             let log = OperationLog(count: trackedCount)
             let violations = Atomic<Int>(0)
@@ -109,7 +113,7 @@ extension BlocklistStress {
                     // Filler churn: 4 adds and 3 removes (or purges) per tracked operation.
                     switch variant {
                     case .bulkFiller:
-                        var batch = (0..<4).map { k in
+                        let batch = (0..<4).map { k in
                             LiveBlocklist.RawEntry(number: PhoneNumber(value: 8_615_000_000_000 + filler + UInt64(k), digitCount: 13)!,
                                                    isPrefix: false, side: .block, kind: .reported, sourceID: 0, expiryMs: 0)
                         }
@@ -180,6 +184,7 @@ extension BlocklistStress {
             #expect(seenPresent.load(ordering: .relaxed) > 1000 && seenAbsent.load(ordering: .relaxed) > 1000)
             #expect(ops > 10_000)
             #expect(list.tableStatistics().rebuilds > (variant == .plain ? 3 : 0))
+            if variant == .plain { #expect(SlotMemory.poisonedArrays.load(ordering: .relaxed) > poisonedBefore) }
             #expect(list.verifyInvariants() == [])
             // After the storm, each tracked entry is in the state its last operation left.
             for i in 0..<trackedCount {

@@ -22,6 +22,7 @@ extension BlocklistStress {
             let stop = Atomic<Bool>(false)
             let xUnblocked = Atomic<Int>(0), aBlocked = Atomic<Int>(0), lookups = Atomic<Int>(0)
             TableSet.yieldBetweenProbes.store(true, ordering: .relaxed)
+            SlotMemory.poisonFreed.store(true, ordering: .relaxed)
             defer { TableSet.yieldBetweenProbes.store(false, ordering: .relaxed) }
             let group = DispatchGroup()
             for _ in 0..<2 {

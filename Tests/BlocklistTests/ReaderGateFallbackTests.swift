@@ -21,27 +21,13 @@ extension BlocklistStress {
 
         @Test func stressSuitesPassOnTheFencePath() throws {
             guard !Self.forced else { return }
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-fences.txt").path
-            FileManager.default.createFile(atPath: out, contents: nil)
-            defer { try? FileManager.default.removeItem(atPath: out) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            p.arguments = ["--testing-library", "swift-testing",
-                           "--filter", "ConcurrentStressTests|CrossArrayStressTests|theSwitchForcesFences"]
-            p.environment = ProcessInfo.processInfo.environment.merging(["CALLGUARD_BLOCKLIST_FENCES": "1"]) { $1 }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-            p.standardOutput = handle
-            p.standardError = handle
-            try p.run()
-            try? handle.close()
-            let deadline = Date().addingTimeInterval(900)
-            while p.isRunning && Date() < deadline { usleep(10_000) }
-            if p.isRunning { p.terminate() }
-            p.waitUntilExit()
-            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)
-            #expect(p.terminationStatus == 0, "\(text.suffix(2000))")
+            let child = try ChildTestRun.run(filter: "ConcurrentStressTests|CrossArrayStressTests|ReaderOverflowStressTests|theSwitchForcesFences",
+                                             environment: ["CALLGUARD_BLOCKLIST_FENCES": "1"], timeout: 900)
+            let text = child.output
+            #expect(child.status == 0, "\(text.suffix(2000))")
             let lines = text.split(separator: "\n")
-            for test in ["everyLookupAnswerWasTrueAtSomeMomentDuringTheLookup(", "lookupsNeverCombineTwoStates(", "theSwitchForcesFences("] {
+            for test in ["everyLookupAnswerWasTrueAtSomeMomentDuringTheLookup(", "lookupsNeverCombineTwoStates(",
+                         "readersWithoutARecordNeitherStarveTheWriterNorSeeFreedTables(", "theSwitchForcesFences("] {
                 #expect(lines.contains { $0.contains("Test \(test)") && $0.contains("passed") && !$0.contains("Case") },
                         "\(test) did not pass on fences: \(text.suffix(2000))")
             }

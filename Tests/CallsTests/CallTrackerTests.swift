@@ -1,6 +1,7 @@
 import CallEvents
 @testable import Calls
 import PacketCrafting
+import StateCoding
 import Testing
 import Wire
 
@@ -119,6 +120,72 @@ struct CallTrackerTests {
         tracker.finish()
         let s = tracker.statistics
         #expect(s[.timedOut] + s[.inProgress] == 2_000)
+    }
+
+    /// A state file's call table whose links disagree with its slots (found by reading
+    /// the loader against the state fuzz target) is refused, never loaded into a table
+    /// where two calls would share a slot.
+    @Test func hostileCallTablesAreRefused() {
+        let a = SIPCallScript(callID: "a", caller: "8613800000001", callee: "8613900000001")
+        let b = SIPCallScript(callID: "b", caller: "8613800000002", callee: "8613900000002")
+        func load(_ damage: (CallTracker) -> Void) -> String {
+            let (t, _) = track([(a.invite, 0), (a.ringing, 0.5), (b.invite, 1)], finish: false)
+            damage(t)
+            var w = StateWriter()
+            t.save(&w)
+            var r = StateReader(w.bytes)
+            do {
+                try CallTracker().load(&r)
+                return "loaded"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(load { _ in } == "loaded")
+        #expect(load { t in
+            let keys = t.index.keys.sorted()
+            t.index[keys[0]] = t.index[keys[1]]
+        } == "the call index does not match the table")
+        #expect(load { t in t.free.append(t.index.values.first!) } == "the call table's free list is damaged")
+        #expect(load { t in
+            let keys = t.byCallID.keys.sorted()
+            t.byCallID[keys[0]] = t.byCallID[keys[1]]
+        } == "the Call-ID index does not match the table")
+        var w = StateWriter()
+        w.tag("calls")
+        w.i64(0)
+        w.int(1_000_000)
+        var r = StateReader(w.bytes)
+        #expect(throws: StateError.self) { try CallTracker().load(&r) }
+        var again = StateReader(w.bytes)
+        do { try CallTracker().load(&again) } catch {
+            #expect(error.description == "the call table claims 1000000 slots, more than the file holds")
+        }
+    }
+
+    /// An answered call's holding limit (hours away) is superseded by its BYE; those stale
+    /// deadlines must not pile up for the length of the limit, and compacting them must
+    /// keep the one call that really is still up on its own limit.
+    @Test func supersededDeadlinesDoNotPileUp() {
+        var config = CallTrackerConfiguration()
+        config.maxHoldingTime = 3_600_000_000_000
+        let held = SIPCallScript(callID: "held", caller: "8613800000001", callee: "8613900000001")
+        var messages: [(String, Double)] = [(held.invite, 0), (held.ok, 0.5), (held.ack, 0.6)]
+        for i in 0..<3_000 {
+            let call = SIPCallScript(callID: "c\(i)", caller: "86138\(10_000_000 + i)", callee: "8613900000002")
+            messages += timed(call.answeredCall(talkSeconds: 1), offset: 1 + Double(i))
+        }
+        messages.sort { $0.1 < $1.1 }
+        let (tracker, _) = track(messages, configuration: config, finish: false)
+        #expect(tracker.statistics[.answered] == 3_000)
+        #expect(tracker.deadlines.count <= 2 * tracker.statistics.active + CallTracker.deadlineSlack + 1,
+                "\(tracker.deadlines.count) deadlines for \(tracker.statistics.active) calls")
+        // The held call still times out at its limit, an hour after its answer.
+        let later = SIPCallScript(callID: "later", caller: "8613800000003", callee: "8613900000003")
+        let (resumed, _) = track(messages + [(later.invite, 3_599)], configuration: config, finish: false)
+        #expect(resumed.statistics[.timedOut] == 0)
+        let (past, _) = track(messages + [(later.invite, 3_601)], configuration: config, finish: false)
+        #expect(past.statistics[.timedOut] == 1)
     }
 }
 

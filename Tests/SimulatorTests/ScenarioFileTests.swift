@@ -48,6 +48,9 @@ struct ScenarioFileTests {
                 "s.yaml:22: population.elderly_blocks: +8617700 is not one of the population's blocks")
         #expect(failure("start: 2025-11-20T10:00:00Z", "start: yesterday") ==
                 "s.yaml:3: start: 'yesterday' is not a UTC time like 2025-11-20T09:00:00Z or Unix seconds")
+        // Found by the scenario fuzz target: nanoseconds past 2262 overflowed (a trap).
+        #expect(failure("start: 2025-11-20T10:00:00Z", "start: 2707-11-20T10:00:00Z") ==
+                "s.yaml:3: start: '2707-11-20T10:00:00Z' is outside the years 1970-2099")
         #expect(failure("answered: 0.7,", "answered: 0.5,") == "s.yaml:29: normal.outcomes: outcome shares must add up to 1")
         #expect(failure("{type: wangiri, calls_per_hour: 3000, trunk: intl-gw,", "{type: wangiri, calls_per_hour: 3000,") ==
                 "s.yaml:46: campaigns[2].trunk: a wangiri campaign enters on a trunk; name it")

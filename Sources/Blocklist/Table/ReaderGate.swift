@@ -30,8 +30,15 @@ import Glibc
 /// the gate switches to fences for good; that grace period then waits for every reader
 /// inside, whatever its epoch (what it cannot wait for is a reader whose record store is
 /// still in its core's store buffer at that moment: the residual risk of a kernel that
-/// withdraws the barrier, for the one table freed then). Past 512 concurrent reader threads, extra threads share
-/// one atomic counter that the writer waits to see drain.
+/// withdraws the barrier, for the one table freed then).
+///
+/// Past 512 reader threads, a thread that finds every record taken stays off the records
+/// for its life (it does not scan them again on every lookup) and counts itself into one
+/// of two shared counters, chosen by a phase bit, with a read-modify-write and a fence
+/// (see `enterShared`); a writer flips the phase and waits for the old counter to drain,
+/// twice. New readers always enter the counter the writer is not waiting on, so a
+/// stream of overlapping lookups cannot starve the writer (one counter would never drain
+/// under it).
 final class ReaderGate: @unchecked Sendable {
     static let shared = ReaderGate()
 
@@ -42,7 +49,12 @@ final class ReaderGate: @unchecked Sendable {
     /// Word 1: 1 while a thread owns the record.
     private let records: UnsafeMutablePointer<Atomic<UInt64>>
     private let epoch = Atomic<UInt64>(1)
-    private let overflow = Atomic<Int>(0)
+    /// Readers past the records, by phase (see `enterShared`), and the phase bit.
+    private let shared0 = Atomic<Int>(0), shared1 = Atomic<Int>(0)
+    private let phase = Atomic<UInt64>(0)
+    /// The thread-local record value of a thread that found no record free.
+    private static let sharedMarkerBits: UInt = 1
+    private static var sharedMarker: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: sharedMarkerBits).unsafelyUnwrapped }
     /// Whether readers fence and writers fence instead of calling membarrier.
     private let fences: Atomic<Bool>
     private var releaseKey = pthread_key_t()
@@ -66,16 +78,17 @@ final class ReaderGate: @unchecked Sendable {
         }
     }
 
-    /// The token `exit` takes: the thread's record, or nil for the shared counter.
-    typealias Token = UnsafeMutablePointer<Atomic<UInt64>>?
+    /// What `exit` takes: the thread's record, or which shared counter it entered.
+    enum Token {
+        case record(UnsafeMutablePointer<Atomic<UInt64>>)
+        case shared(UInt64)
+    }
 
     /// Marks the calling thread as reading. Must be paired with `exit`, no nesting.
     @inline(__always)
     func enter() -> Token {
-        guard let raw = callguard_get_reader_record() ?? claim() else {
-            overflow.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            return nil
-        }
+        let raw = callguard_get_reader_record() ?? claim()
+        guard raw != Self.sharedMarker else { return enterShared() }
         let record = raw.assumingMemoryBound(to: Atomic<UInt64>.self)
         // The epoch is loaded with acquire: the table pointer, loaded after `enter` returns,
         // may then not be read before it (ARMv8 reorders two plain loads; x86 does not).
@@ -86,20 +99,43 @@ final class ReaderGate: @unchecked Sendable {
         // would be freed under it.
         record[0].store(epoch.load(ordering: .acquiring), ordering: .relaxed)
         if fences.load(ordering: .relaxed) { atomicMemoryFence(ordering: .sequentiallyConsistent) } else { callguard_compiler_barrier() }
-        return record
+        return .record(record)
+    }
+
+    /// A reader without a record. It loads the phase p, increments counter p, then fences
+    /// (sequentially consistent) before its caller loads the table pointer. The writer,
+    /// after publishing the new pointer, twice: flips the phase, fences, and waits until
+    /// the counter of the phase before the flip reads 0. Take a reader that increments
+    /// counter c. If its increment comes before the writer's check of counter c (in the
+    /// order the two fences put them in), the writer waits for it to leave. If after, its
+    /// fence follows the writer's fence, which follows the pointer store: the reader
+    /// loads the new pointer and holds nothing being freed. The two rounds check counter
+    /// 0 and counter 1 once each, so every reader falls under one of the two cases,
+    /// whichever phase it read (even one that read it before both flips). Each wait is
+    /// only for readers already inside: new ones enter the other counter.
+    private func enterShared() -> Token {
+        let p = phase.load(ordering: .sequentiallyConsistent) & 1
+        if p == 0 { shared0.wrappingAdd(1, ordering: .sequentiallyConsistent) } else { shared1.wrappingAdd(1, ordering: .sequentiallyConsistent) }
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
+        return .shared(p)
     }
 
     @inline(__always)
     func exit(_ token: Token) {
-        if let record = token {
-            record[0].store(0, ordering: .releasing)
-        } else {
-            overflow.wrappingSubtract(1, ordering: .releasing)
+        switch token {
+        case .record(let record): record[0].store(0, ordering: .releasing)
+        case .shared(0): shared0.wrappingSubtract(1, ordering: .releasing)
+        case .shared: shared1.wrappingSubtract(1, ordering: .releasing)
         }
     }
 
-    /// Gives the calling thread a record of its own; nil when all are taken.
-    private func claim() -> UnsafeMutableRawPointer? {
+    /// Whether the calling thread reads through the shared counters (for tests).
+    static var callingThreadIsShared: Bool { callguard_get_reader_record() == sharedMarker }
+
+    /// Gives the calling thread a record of its own; when all are taken, marks the thread
+    /// as one that reads through the shared counters from now on (so it does not scan
+    /// the 512 records with compare-and-swap again on every lookup).
+    private func claim() -> UnsafeMutableRawPointer {
         for i in 0..<ReaderGate.capacity {
             let record = records + i * ReaderGate.spacing
             if record[1].compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
@@ -109,7 +145,8 @@ final class ReaderGate: @unchecked Sendable {
                 return raw
             }
         }
-        return nil
+        callguard_set_reader_record(Self.sharedMarker)
+        return Self.sharedMarker
     }
 
     /// Waits until every reader that might have seen the previous table pointer is done.
@@ -135,6 +172,10 @@ final class ReaderGate: @unchecked Sendable {
                 if spins > 64 { sched_yield() }
             }
         }
-        while overflow.load(ordering: .acquiring) != 0 { sched_yield() }
+        for _ in 0..<2 {
+            let before = phase.wrappingAdd(1, ordering: .sequentiallyConsistent).oldValue & 1
+            atomicMemoryFence(ordering: .sequentiallyConsistent)
+            while (before == 0 ? shared0.load(ordering: .acquiring) : shared1.load(ordering: .acquiring)) != 0 { sched_yield() }
+        }
     }
 }

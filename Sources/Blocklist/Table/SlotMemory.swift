@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,5 +39,26 @@ final class SlotMemory: @unchecked Sendable {
     /// them mapped. Only before the memory is shared.
     func disown() { owned = false }
 
-    deinit { if owned { munmap(base, length) } }
+    /// Debug mode for the reclamation proof: the pages of a freed array are made
+    /// inaccessible (physical pages dropped, then `PROT_NONE`) instead of unmapped, so a
+    /// reader that still used an array after its grace period faults at that read instead
+    /// of reading whatever the address space holds next. The address space is not given
+    /// back in this mode. `CALLGUARD_BLOCKLIST_POISON=1` turns it on for a process; the
+    /// stress suites turn it on while they run.
+    static let poisonFreed = Atomic<Bool>(getenv("CALLGUARD_BLOCKLIST_POISON").map { String(cString: $0) == "1" } ?? false)
+    /// Arrays freed in that mode (for the tests: reclamation happened under the readers).
+    static let poisonedArrays = Atomic<Int>(0)
+
+    private func poisonedArraysIncrement() { Self.poisonedArrays.wrappingAdd(1, ordering: .relaxed) }
+
+    deinit {
+        guard owned else { return }
+        if Self.poisonFreed.load(ordering: .relaxed) {
+            _ = madvise(base, length, Int32(MADV_DONTNEED))
+            _ = mprotect(base, length, PROT_NONE)
+            poisonedArraysIncrement()
+        } else {
+            munmap(base, length)
+        }
+    }
 }
