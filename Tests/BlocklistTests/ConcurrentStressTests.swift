@@ -194,6 +194,117 @@ extension BlocklistStress {
                 #expect((m != nil) == !ConcurrentStressTests.removes(n), "tracked \(i) after \(n) operations")
             }
         }
+
+        // MARK: Overlapping entries on both lists
+
+        /// Probed number i and its four entries in the order a lookup decides by: allow
+        /// exact, allow prefix (11 digits), block exact, block prefix (9 digits). All four
+        /// cover the number; i sits in digits 4-7, so no entry covers another probe.
+        static func overlapping(_ i: Int) -> (probe: PhoneNumber, entries: [(number: PhoneNumber, isPrefix: Bool, side: ListSide)]) {
+            let n = PhoneNumber(value: (8_613_000 + UInt64(i)) * 1_000_000 + 123_456, digitCount: 13)!
+            return (n, [(n, false, .allow), (n.prefix(11), true, .allow), (n, false, .block), (n.prefix(9), true, .block)])
+        }
+
+        /// Operation k (from 1) on probe i's entries: entry (k - 1) % 4, whose j-th operation
+        /// it is (j = (k - 1) / 4 + 1) removes it when j is divisible by 3 and otherwise adds
+        /// it with expiry `tag + k`. What a lookup must answer after operation k: the first
+        /// entry present in decision order, with the k of its last add; nil when none is.
+        static func expected(afterOperation k: Int) -> (entry: Int, k: Int)? {
+            for t in 0..<4 {
+                guard k >= t + 1 else { continue }
+                let last = k - (k - 1 - t) % 4   // the last operation on entry t up to k
+                let j = (last - 1) / 4 + 1
+                if j % 3 != 0 { return (t, last) }
+            }
+            return nil
+        }
+
+        /// Exact and prefix entries of both lists covering the same numbers, changed one at a
+        /// time by a writer while readers look the numbers up: every answer must be the
+        /// answer of one state the writer passed through during the lookup (the writer-log
+        /// check of the test above, over four overlapping entries at once), while filler
+        /// churn forces table swaps and freed arrays are inaccessible.
+        @Test func overlappingEntriesOnBothListsAnswerAsOfOneState() throws {
+            SlotMemory.poisonFreed.store(true, ordering: .relaxed)
+            let trackedCount = 64, readers = 2, lookupsPerReader = 600_000
+            let list = LiveBlocklist()
+            let log = OperationLog(count: trackedCount)
+            let violations = Atomic<Int>(0), allowed = Atomic<Int>(0), blocked = Atomic<Int>(0), neither = Atomic<Int>(0)
+            let writerDone = DispatchGroup()
+            writerDone.enter()
+            Thread {
+                var rng = SplitMix(seed: 11)
+                var filler: UInt64 = 0
+                while !log.stop.load(ordering: .relaxed) {
+                    let i = Int(rng.next() % UInt64(trackedCount))
+                    let k = log.started[i].load(ordering: .sequentiallyConsistent) + 1
+                    log.started[i].store(k, ordering: .sequentiallyConsistent)
+                    let e = ConcurrentStressTests.overlapping(i).entries[(k - 1) % 4]
+                    if ((k - 1) / 4 + 1) % 3 == 0 {
+                        list.remove(e.number, isPrefix: e.isPrefix, from: e.side)
+                    } else {
+                        try! list.insert(BlocklistEntry(number: e.number, isPrefix: e.isPrefix, side: e.side,
+                                                        expiresAt: Int64(ConcurrentStressTests.tag + UInt64(k)) * 1_000_000))
+                    }
+                    log.finished[i].store(k, ordering: .sequentiallyConsistent)
+                    for _ in 0..<4 {
+                        try! list.insert(BlocklistEntry(number: PhoneNumber(value: 8_615_000_000_000 + filler, digitCount: 13)!))
+                        filler += 1
+                    }
+                    for d in 0..<3 where filler > 10_000 {
+                        list.remove(PhoneNumber(value: 8_615_000_000_000 + filler - 10_000 + UInt64(d), digitCount: 13)!)
+                    }
+                }
+                writerDone.leave()
+            }.start()
+
+            let readersDone = DispatchGroup()
+            for r in 0..<readers {
+                readersDone.enter()
+                Thread {
+                    var rng = SplitMix(seed: UInt64(200 + r))
+                    var bad = 0, allow = 0, block = 0, none = 0
+                    for _ in 0..<lookupsPerReader {
+                        let i = Int(rng.next() % UInt64(trackedCount))
+                        let o = ConcurrentStressTests.overlapping(i)
+                        let before = log.finished[i].load(ordering: .sequentiallyConsistent)
+                        let m = list.match(o.probe, at: 0)
+                        let after = log.started[i].load(ordering: .sequentiallyConsistent)
+                        let legal = (before...max(before, after)).contains { k in
+                            guard let x = ConcurrentStressTests.expected(afterOperation: k) else { return m == nil }
+                            guard let m else { return false }
+                            let e = o.entries[x.entry]
+                            return m.entry == e.number && m.isPrefix == e.isPrefix && m.side == e.side
+                                && m.expiresAtMilliseconds == ConcurrentStressTests.tag + UInt64(x.k)
+                        }
+                        if !legal { bad += 1 }
+                        switch m?.side {
+                        case .allow?: allow += 1
+                        case .block?: block += 1
+                        case nil: none += 1
+                        }
+                    }
+                    violations.wrappingAdd(bad, ordering: .relaxed)
+                    allowed.wrappingAdd(allow, ordering: .relaxed)
+                    blocked.wrappingAdd(block, ordering: .relaxed)
+                    neither.wrappingAdd(none, ordering: .relaxed)
+                    readersDone.leave()
+                }.start()
+            }
+            readersDone.wait()
+            log.stop.store(true, ordering: .relaxed)
+            writerDone.wait()
+            print("stress (overlapping, both lists): \(readers * lookupsPerReader) lookups, "
+                  + "\(list.tableStatistics().rebuilds) array rebuilds, \(violations.load(ordering: .relaxed)) violations")
+            #expect(violations.load(ordering: .relaxed) == 0)
+            #expect(allowed.load(ordering: .relaxed) > 1000 && blocked.load(ordering: .relaxed) > 1000 && neither.load(ordering: .relaxed) > 100)
+            #expect(list.verifyInvariants() == [])
+            for i in 0..<trackedCount {
+                let k = log.finished[i].load(ordering: .relaxed)
+                let m = list.match(ConcurrentStressTests.overlapping(i).probe, at: 0)
+                #expect((m == nil) == (ConcurrentStressTests.expected(afterOperation: k) == nil), "probe \(i) after \(k) operations")
+            }
+        }
     }
 }
 
