@@ -47,7 +47,7 @@ let package = Package(
                 swiftSettings: hotPath),
         // The replay pipeline: decode, track, screen, emit verdicts, measure latency.
         .target(name: "Engine", dependencies: [
-            "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Detectors", "Policy", "StateCoding",
+            "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Detectors", "Policy", "StateCoding", "CBits",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPath),
         // Rule sets: YAML naming lists, trunks, profiles, detectors and actions, built into a policy.
@@ -93,6 +93,7 @@ let package = Package(
             name: "ReplayBenchmarks",
             dependencies: [
                 "Wire", "Engine", "Policy", "Blocklist", "Numbering", "PacketCrafting", "CPcap", "CallEvents", "Calls",
+                "Rules", "Simulator",
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/ReplayBenchmarks",

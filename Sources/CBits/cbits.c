@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 #include <sys/syscall.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 __thread void *callguard_reader_record = 0;
 
@@ -11,5 +14,13 @@ long callguard_membarrier(int command, unsigned int flags) {
 #else
     (void)command; (void)flags;
     return -1;
+#endif
+}
+
+void callguard_set_thread_name(const char *name) {
+#ifdef __linux__
+    (void)prctl(PR_SET_NAME, name, 0, 0, 0);
+#else
+    (void)name;
 #endif
 }

@@ -71,6 +71,7 @@ public struct ReplaySummary {
         ] + blocklist + screeningJSON + [
             ("run", .object([
                 ("inputs", .array(inputs.map { .string($0) })),
+                ("threads", .int(result.threads)),
                 ("wall_seconds", .double(roundedTo(Double(result.wallNanoseconds) / 1e9, 6))),
                 ("packets_per_second", .int(Int(result.packetsPerSecond.rounded()))),
                 ("trace_seconds", .double(roundedTo(Double(result.lastTimestamp - result.firstTimestamp) / 1e9, 6))),
@@ -132,7 +133,7 @@ public struct ReplaySummary {
         }
         let wall = roundedTo(Double(result.wallNanoseconds) / 1e9, 3)
         let rate = Int(result.packetsPerSecond.rounded())
-        lines.append("run        \(wall) s wall, \(rate) packets/s")
+        lines.append("run        \(wall) s wall, \(rate) packets/s, \(result.threads) thread\(result.threads == 1 ? "" : "s")")
         let l = result.packetLatency
         lines.append("latency    per packet p50=\(l.percentile(50)) p90=\(l.percentile(90)) p99=\(l.percentile(99)) "
                      + "p99.9=\(l.percentile(99.9)) max=\(l.max) ns")

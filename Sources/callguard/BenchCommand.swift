@@ -32,6 +32,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Untimed runs before the timed ones.")
     var warmup = 0
 
+    @Option(help: "Threads per replay, as replay --threads (default: the number of cores).")
+    var threads: Int = Replay.cores
+
     @Option(help: "Report format: text, json, markdown or html.")
     var format: Format = .text
 
@@ -74,6 +77,7 @@ struct Bench: ParsableCommand {
         guard !traces.isEmpty || seeds != nil else { throw ValidationError("at least one --trace (or --scenario with --seeds) is required") }
         guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeat must be 1...1000") }
         guard warmup >= 0, warmup <= 1000 else { throw ValidationError("--warmup must be 0...1000") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
     }
 
     func run() throws {
@@ -125,7 +129,7 @@ struct Bench: ParsableCommand {
         }
 
         var runner = BenchRunner(plan: BenchPlan(rules: plans, traces: traces + groups.flatMap(\.traces), repeats: repeats,
-                                                 warmups: warmup, sweep: parsedSweep))
+                                                 warmups: warmup, sweep: parsedSweep, threads: threads))
         runner.progress = { what in
             runsDone += 1
             progress?.update(count: runsDone, fraction: nil, detail: what, now: MonotonicClock.now())

@@ -63,12 +63,16 @@ struct Replay: ParsableCommand {
     @Flag(help: "No progress line on standard error (it is shown only when standard error is a terminal).")
     var quiet = false
 
+    @Option(help: "Threads: 1 does everything on one; 2 or more decode on one and screen on another (default: the number of cores; more than 2 run as 2). Verdicts do not depend on it.")
+    var threads: Int = Replay.cores
+
     func validate() throws {
         guard setupTimeout > 0, maxHolding > 0 else { throw ValidationError("timeouts must be positive") }
         if let warmup {
             guard let s = ConfigFields.seconds(warmup), s >= 0 else { throw ValidationError("--warmup: '\(warmup)' is not a duration (e.g. 90s, 10m, 1h)") }
         }
         guard maxCalls > 0 else { throw ValidationError("--max-calls must be positive") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
     }
 
     func run() throws {
@@ -157,7 +161,7 @@ struct Replay: ParsableCommand {
         }
         let progress = showProgress(quiet, label: "replay", unit: "packets")
         if let progress { engine.onProgress = { n, f in progress.update(count: n, fraction: f) } }
-        let result = engine.run(source)
+        let result = engine.run(source, threads: threads)
         progress?.finish()
         warningWriter?.flush()
 
@@ -187,6 +191,9 @@ struct Replay: ParsableCommand {
 }
 
 extension Replay {
+    /// The cores this machine has online (the `--threads` default).
+    static var cores: Int { max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1) }
+
     /// The rule set named by `--rules`, or nil for `none`.
     func loadRules(_ name: String) throws -> RuleSet? {
         do {

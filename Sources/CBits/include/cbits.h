@@ -23,4 +23,8 @@ static inline void callguard_set_reader_record(void *r) { callguard_reader_recor
 /// Linux membarrier(2); -1 where the kernel or libc lacks it.
 long callguard_membarrier(int command, unsigned int flags);
 
+/// Names the calling thread (at most 15 bytes are kept) for `top -H`, `perf` and
+/// debuggers; does nothing where the system has no such call.
+void callguard_set_thread_name(const char *name);
+
 #endif

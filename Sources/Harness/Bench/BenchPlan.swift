@@ -18,13 +18,16 @@ public struct BenchPlan: Sendable {
     public var repeats: Int
     public var warmups: Int
     public var sweep: Sweep?
+    /// Threads each replay runs on (`ReplayEngine.run(_:threads:)`); verdicts do not depend on it.
+    public var threads: Int
 
-    public init(rules: [Rules], traces: [String], repeats: Int = 1, warmups: Int = 0, sweep: Sweep? = nil) {
+    public init(rules: [Rules], traces: [String], repeats: Int = 1, warmups: Int = 0, sweep: Sweep? = nil, threads: Int = 1) {
         self.rules = rules
         self.traces = traces
         self.repeats = repeats
         self.warmups = warmups
         self.sweep = sweep
+        self.threads = threads
     }
 }
 

@@ -70,6 +70,8 @@ public struct BenchReport: Sendable {
     public var sweeps: [SweepResult]
     public var repeats: Int
     public var warmups: Int
+    /// Threads every replay ran on (1, or 2: decoding and screening apart).
+    public var threads = 1
     /// Traces generated per seed (`bench --seeds`), summarised across their seeds.
     public var seedGroups: [SeedGroup] = []
 }

@@ -55,7 +55,9 @@ public struct BenchRunner {
                 }
             }
         }
-        return BenchReport(results: results, sweeps: sweeps, repeats: plan.repeats, warmups: plan.warmups)
+        var report = BenchReport(results: results, sweeps: sweeps, repeats: plan.repeats, warmups: plan.warmups)
+        report.threads = ReplayEngine.effectiveThreads(plan.threads)
+        return report
     }
 
     private func parse(_ r: BenchPlan.Rules, overrides: [String: Double]) throws(BenchError) -> RuleSet {
@@ -128,7 +130,7 @@ public struct BenchRunner {
 
     private func timedRun(rules: RuleSet, trace: String) throws(BenchError) -> ReplayResult {
         let engine = ReplayEngine(screener: PolicyScreener(policy: rules.policy(list: try list(for: rules))))
-        let r = engine.run(try open(trace))
+        let r = engine.run(try open(trace), threads: plan.threads)
         if let bad = r.unreadableFiles.first { throw BenchError("\(bad.path): \(bad.message)") }
         return r
     }
@@ -157,7 +159,7 @@ public struct BenchRunner {
             warnings += 1
             if fraudPairs.contains(w.caller.description + ">" + w.callee.description) { trueVictims += 1 }
         }
-        let r = engine.run(try open(trace))
+        let r = engine.run(try open(trace), threads: plan.threads)
         guard var out = result else { return (scorer.finish(), nil) }
         out.warnings = warnings
         out.trueVictimWarnings = trueVictims

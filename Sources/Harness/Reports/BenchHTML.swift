@@ -4,7 +4,7 @@
 public enum BenchHTML {
     public static func render(_ report: BenchReport) -> String {
         var body = "<h1>CallGuard bench</h1>"
-        body += "<p>\(report.repeats) timed run(s) per rule set and trace after \(report.warmups) warm-up run(s); speed figures are medians.</p>"
+        body += "<p>" + BenchText.runLine(report) + "</p>"
         body += table(id: "summary", BenchTables.summaryHeader, BenchTables.summaryRows(report))
         let sc = BenchTables.scenarioTable(report)
         if !sc.rows.isEmpty { body += "<h2>Blocked by scenario</h2>" + table(id: "scenarios", sc.header, sc.rows) }

@@ -1,6 +1,6 @@
 /// The bench report as JSON, schema `callguard.bench/1`:
 ///
-///     {"schema": "callguard.bench/1", "repeats": 3, "warmups": 1,
+///     {"schema": "callguard.bench/1", "repeats": 3, "warmups": 1, "threads": 2,
 ///      "results": [{"rules", "trace", "labeled",
 ///                   "intercept_rate", "false_positive_rate",
 ///                   "intercept_interval", "false_positive_interval": [low, high] (95% Wilson),
@@ -34,6 +34,7 @@ public enum BenchJSON {
             ("schema", .string(schema)),
             ("repeats", .int(report.repeats)),
             ("warmups", .int(report.warmups)),
+            ("threads", .int(report.threads)),
             ("results", .array(report.results.map(result))),
             ("seeds", .array(SeedSummary.of(report).map(seedSummary))),
             ("sweeps", .array(report.sweeps.map { s in

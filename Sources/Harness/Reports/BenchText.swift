@@ -1,8 +1,14 @@
 /// The bench report as plain text (default) and as Markdown (for pull requests and CI).
 public enum BenchText {
+    /// How the speed figures were taken: runs, warm-ups, threads.
+    static func runLine(_ report: BenchReport) -> String {
+        "\(report.repeats) timed run(s) per rule set and trace after \(report.warmups) warm-up run(s), "
+            + "\(report.threads) thread\(report.threads == 1 ? "" : "s") per replay; speed figures are medians."
+    }
+
     public static func markdown(_ report: BenchReport) -> String {
         var out = "## CallGuard bench\n\n"
-        out += "\(report.repeats) timed run(s) per rule set and trace after \(report.warmups) warm-up run(s); speed figures are medians.\n\n"
+        out += BenchText.runLine(report) + "\n\n"
         out += table(BenchTables.summaryHeader, BenchTables.summaryRows(report))
         let sc = BenchTables.scenarioTable(report)
         if !sc.rows.isEmpty {
@@ -39,7 +45,7 @@ public enum BenchText {
             out += "sweep \(s.parameter) for \(s.rules) on \(s.trace)\n"
             for row in BenchTables.sweepRows(s) { out += "  \(s.parameter)=\(row[0])  intercept \(row[1])  false positives \(row[2])  flagged \(row[3])\n" }
         }
-        return out
+        return out + runLine(report) + "\n"
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {
