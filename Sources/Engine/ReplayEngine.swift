@@ -84,7 +84,7 @@ public final class ReplayEngine {
     /// a packet, not how long it waited between them (in a replay at full speed the ring
     /// is always full, and that wait only says how far ahead decoding ran).
     private var earlierStage: UInt64 = 0
-    /// SIP messages counted by stage 1; `finish()` puts them in `result`.
+    /// SIP messages counted (by `DecodingStage` during a two-thread run); `finish()` puts them in `result`.
     private var sipCounts = SIPStatistics()
 
     public init(configuration: ReplayConfiguration = ReplayConfiguration(),
