@@ -269,7 +269,7 @@ public final class EventRing: @unchecked Sendable {
 
     /// Every item taken so far is done with: its slot and arena bytes may be reused.
     @inline(__always)
-    public func release() {
+    private func release() {
         released = read
         tail.pointee.store(read, ordering: .releasing)
     }

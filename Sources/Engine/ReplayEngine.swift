@@ -84,8 +84,6 @@ public final class ReplayEngine {
     /// a packet, not how long it waited between them (in a replay at full speed the ring
     /// is always full, and that wait only says how far ahead decoding ran).
     private var earlierStage: UInt64 = 0
-    /// SIP messages counted (by `DecodingStage` during a two-thread run); `finish()` puts them in `result`.
-    private var sipCounts = SIPStatistics()
 
     public init(configuration: ReplayConfiguration = ReplayConfiguration(),
                 screener: any CallScreener = AllowAllScreener(),
@@ -148,7 +146,7 @@ public final class ReplayEngine {
     private func runTwoStages(_ source: CaptureMerger) {
         let ring = EventRing()
         let stage = DecodingStage(ring: ring, decoder: decoder, sipAdapter: sipAdapter, isupAdapter: isupAdapter,
-                                  sipCounts: sipCounts)
+                                  sipCounts: result.sip)
         let onProgress = self.onProgress
         let interval = progressInterval
         // The worker touches only the source, the decoder and `stage` until it is joined;
@@ -173,7 +171,7 @@ public final class ReplayEngine {
             }
         }
         decoding.join()
-        sipCounts = stage.sipCounts
+        result.sip = stage.sipCounts
         earlierStage = 0
     }
 
@@ -211,7 +209,6 @@ public final class ReplayEngine {
         tracker.finish()
         verdictWriter?.flush()
         result.packets = decoder.counters
-        result.sip = sipCounts
         result.calls = tracker.statistics
         if let schedule {
             result.listSchedule = schedule.statistics
@@ -224,7 +221,7 @@ public final class ReplayEngine {
     @inline(__always)
     private func handle(_ message: SIPMessage, _ context: MessageContext) {
         guard message.defect == nil else { return }  // counted as malformed by the decoder
-        sipCounts.count(message)
+        result.sip.count(message)
         if let event = sipAdapter.event(message, context) { handle(event) }
     }
 
