@@ -130,7 +130,12 @@ public final class Generator {
         let labelWriter: LabelsWriter
         do { labelWriter = try LabelsWriter(path: labels) } catch { _ = writer.close(); throw error }
         var summary = GenerationSummary()
-        let framer = PacketFramer()
+        var framer = PacketFramer(writer: writer)
+        // The message being written and its SDP body: buffers reused for every packet.
+        var payload: [UInt8] = []
+        var body: [UInt8] = []
+        payload.reserveCapacity(4096)
+        body.reserveCapacity(4096)
         var textRandom = SimRandom(seed: seed, stream: 7)
         var agenda = MinHeap<Pending>()
         var calls: [OpenCall?] = []
@@ -146,42 +151,49 @@ public final class Generator {
         var next = MinHeap<NextSource>()
         for (i, s) in sources.enumerated() where s.nextStart != .max { next.push(NextSource(time: s.nextStart, index: i)) }
 
+        let hepAgent = self.hepAgent
         func emit(upTo limit: Int64) {
             while let p = agenda.min, p.time < limit {
                 _ = agenda.pop()
                 let slot = Int(p.slot)
-                let call = calls[slot]!  // one reference: the call's text is not copied per packet
+                let call = calls[slot]!
                 let text = call.text
-                let plan = text.plan
-                let write: PacketFramer.Emit = { writer.write($0, at: p.time) }
+                framer.time = p.time
                 if let circuit = call.circuit, let leg = isupLeg {
+                    let plan = text.plan
                     if let (isup, fromGateway) = leg.message(p.event, plan, circuit: circuit, byeFromCaller: text.byeFromCaller,
                                                              cc: scenario.countryCode) {
                         let packet = sigtran.packet(isup, opc: fromGateway ? leg.gatewayPointCode : circuit.dpc,
                                                     dpc: fromGateway ? circuit.dpc : leg.gatewayPointCode, fromGateway: fromGateway)
                         framer.ip(src: fromGateway ? plan.origin.ip : text.core, dst: fromGateway ? text.core : plan.origin.ip,
-                                  vlan: plan.origin.vlan, proto: 132, payload: packet, emit: write)
+                                  vlan: plan.origin.vlan, proto: 132, payload: packet)
                     }
                     if call.pending == 1 && !plan.loseBye { leg.release(circuit) }
                     finish(call, slot: p.slot)
                     continue
                 }
+                // Not `text.plan` as a whole: copying the plan retains each of its strings.
+                let origin = text.plan.origin
                 let sipI = internationalLeg == .sipI && (p.event == .invite || p.event == .inviteRetransmission)
-                    && internationalTrunks.contains(plan.origin.ip)
-                let payload = sipI ? text.sipIInvite(ISUPLeg.iam(plan, cc: scenario.countryCode)) : Array(text.text(p.event).utf8)
+                    && internationalTrunks.contains(origin.ip)
+                if sipI {
+                    text.sipIInvite(ISUPLeg.iam(text.plan, cc: scenario.countryCode), into: &payload)
+                } else {
+                    text.write(p.event, into: &payload, body: &body)
+                }
                 let fromOrigin = text.fromOrigin(p.event)
-                let (src, sport, dst, dport) = fromOrigin ? (plan.origin.ip, plan.origin.port, text.core, 5060)
-                                                          : (text.core, 5060, plan.origin.ip, plan.origin.port)
+                let (src, sport, dst, dport) = fromOrigin ? (origin.ip, origin.port, text.core, 5060)
+                                                          : (text.core, 5060, origin.ip, origin.port)
                 if let hep = hepAgent {
-                    let datagram = hep.wrap(payload, src: src, srcPort: sport, dst: dst, dstPort: dport, tcp: plan.origin.transport == .tcp,
+                    let datagram = hep.wrap(payload, src: src, srcPort: sport, dst: dst, dstPort: dport, tcp: origin.transport == .tcp,
                                             at: p.time)
                     framer.udp(src: hep.agent, srcPort: hep.agentPort, dst: hep.collector, dstPort: hep.collectorPort, vlan: nil,
-                               payload: datagram, emit: write)
-                } else if plan.origin.transport == .udp {
-                    framer.udp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: plan.origin.vlan, payload: payload, emit: write)
+                               payload: datagram)
+                } else if origin.transport == .udp {
+                    framer.udp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: origin.vlan, payload: payload)
                 } else {
-                    framer.tcp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: plan.origin.vlan, payload: payload,
-                               fromOrigin: fromOrigin, emit: write)
+                    framer.tcp(src: src, srcPort: sport, dst: dst, dstPort: dport, vlan: origin.vlan, payload: payload,
+                               fromOrigin: fromOrigin)
                 }
                 finish(call, slot: p.slot)
             }
@@ -235,9 +247,9 @@ public final class Generator {
             }
         }
         emit(upTo: .max)
-        summary.packets = writer.packets
-        summary.bytes = writer.bytes
-        let pcapOK = writer.close()
+        summary.packets = framer.writer.packets
+        summary.bytes = framer.writer.bytes
+        let pcapOK = framer.close()
         let labelsOK = labelWriter.close()
         guard pcapOK else { throw .output(path: pcap, reason: "write failed") }
         guard labelsOK else { throw .output(path: labels, reason: "write failed") }
