@@ -40,10 +40,22 @@ struct ListFileTests {
         #expect(report.timedEntries.first?.entry.source == "x.list")
     }
 
+    @Test func ttlUpToNineDigitsOfSeconds() {
+        let ns = { (t: String) in Array(t.utf8).withUnsafeBytes { ListFile.seconds($0) } }
+        #expect(ns("999999999") == 999_999_999_000_000_000)
+        #expect(ns("999999999.999999999") == 999_999_999_999_999_999)
+        #expect(ns("9999999999") == nil)
+        #expect(ns("99999999999999999999") == nil)
+        #expect(ns("1.5") == 1_500_000_000)
+    }
+
     @Test(arguments: [
         ("+8613812345678\nalice\n", "bad.list:2: 'alice' is not a telephone number or prefix"),
         ("+8613812345678,reported,soon\n", "bad.list:1: ttl 'soon' is not a positive number of seconds"),
         ("+8613812345678,reported,0\n", "bad.list:1: ttl '0' is not a positive number of seconds"),
+        // Ten digits of seconds used to overflow the nanoseconds and trap (fuzzer find, 2026-12-05).
+        ("+86,auto,9600000300.\n", "bad.list:1: ttl '9600000300.' is not a positive number of seconds"),
+        ("+8613812345678,reported,1000000000\n", "bad.list:1: ttl '1000000000' is not a positive number of seconds"),
         ("\n\n+8613812345678,bogus\n", "bad.list:3: unknown kind 'bogus' (expected reported, range or auto)"),
         ("+8613812345678,allow\n", "bad.list:1: unknown kind 'allow' (expected reported, range or auto)"),
         ("+8613812345678,reported,60,extra\n", "bad.list:1: expected 'number[,kind[,ttl]]', found 4 fields"),

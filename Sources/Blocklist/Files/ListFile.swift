@@ -135,8 +135,10 @@ public enum ListFile {
             if dot {
                 if scale > 1 { scale /= 10; frac += Int64(c - 48) * scale }
             } else {
-                guard whole < 1_000_000_000 else { return nil }  // ~31 years is plenty
+                // At most 999,999,999 s (~31 years is plenty): the nanoseconds fit an
+                // Int64 (ten digits used to overflow it and trap; found by fuzzing).
                 whole = whole * 10 + Int64(c - 48)
+                guard whole < 1_000_000_000 else { return nil }
             }
         }
         guard digits > 0 else { return nil }
