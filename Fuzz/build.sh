@@ -51,7 +51,7 @@ build_lists() {
 }
 
 build_files() {
-    swift build -c release --product callguard-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DCALLGUARD_FUZZ \
+    swift build -c release --product callguard-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DCALLGUARD_FUZZ --disable-dead-strip \
         --build-path .build-fuzz/spm
     cp .build-fuzz/spm/release/callguard-fuzz .build-fuzz/callguard-fuzz
     echo "built .build-fuzz/callguard-fuzz"
