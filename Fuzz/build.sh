@@ -50,11 +50,23 @@ build_lists() {
     echo "built .build-fuzz/lists-fuzz"
 }
 
+# swiftc keeps only the last -sanitize= it is given, and SwiftPM passes --sanitize=fuzzer
+# and --sanitize=address as two flags: the Swift code came out with ASan and no coverage
+# counters (libFuzzer then saw only CYaml's 3,937). The combined flag after them fixes
+# that; the check below refuses a binary whose Swift code is not instrumented.
 build_files() {
-    swift build -c release --product callguard-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DCALLGUARD_FUZZ --disable-dead-strip \
+    swift build -c release --product callguard-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -DCALLGUARD_FUZZ \
+        -Xswiftc -sanitize=fuzzer,address \
         --build-path .build-fuzz/spm
     cp .build-fuzz/spm/release/callguard-fuzz .build-fuzz/callguard-fuzz
-    echo "built .build-fuzz/callguard-fuzz"
+    local counters
+    counters=$(CALLGUARD_FUZZ=labels ASAN_OPTIONS=detect_leaks=0 .build-fuzz/callguard-fuzz -runs=0 2>&1 \
+               | grep -o '([0-9]* inline 8-bit counters)' | grep -o '[0-9]*' | head -1)
+    if [ "${counters:-0}" -lt 20000 ]; then
+        echo "build.sh: callguard-fuzz has ${counters:-no} coverage counters: its Swift code is not instrumented" >&2
+        exit 2
+    fi
+    echo "built .build-fuzz/callguard-fuzz ($counters coverage counters)"
 }
 
 targets=("$@")
