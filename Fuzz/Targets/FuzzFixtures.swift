@@ -9,9 +9,8 @@ import Wire
 /// and frames carrying SIP text.
 enum FuzzFixtures {
     /// The built-in rule set with its detector tables bounded at 64 entries instead of
-    /// 200,000: every input gets a fresh engine, and allocating full-size tables made
-    /// that most of an execution (about 1,000 a second); small tables also put the
-    /// eviction paths within the fuzzer's reach. Thresholds are the defaults.
+    /// 200,000, so that the eviction paths are within the fuzzer's reach with inputs of
+    /// a few messages (every input gets a fresh engine). Thresholds are the defaults.
     static let defaultRules: RuleSet = {
         let yaml = DefaultRuleSet.yaml.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.hasSuffix("capacity: 200000") ? String($0.dropLast(6)) + "64" : String($0) }
