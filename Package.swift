@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0",
                  traits: ["MallocInterposer"]),
+        // `serve`: listeners, metrics, logs.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
@@ -54,9 +59,21 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Engine", "Policy", "Detectors", "Blocklist", "Numbering", "Wire", "ConfigFile"]),
         // Reports over engine runs (the replay summary for now).
         .target(name: "Harness", dependencies: ["Engine", "Policy", "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "Rules"]),
+        // `serve`: the screening engine behind SwiftNIO listeners (SIP over UDP and TCP,
+        // HEP), a metrics and admin HTTP endpoint, answers as a SIP redirect server.
+        .target(name: "Server", dependencies: [
+            "Engine", "Policy", "Rules", "Wire", "CallEvents", "Calls", "Blocklist", "Numbering",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .executableTarget(name: "callguard", dependencies: [
-            "Engine", "Policy", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules", "ConfigFile",
+            "Engine", "Policy", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules", "ConfigFile", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The traffic simulator: labeled traces of normal and fraud calls. Shares no
         // decoding, numbering or detection code with the engine it tests.
@@ -80,6 +97,11 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Policy", "Harness", "Wire", "Blocklist", "Numbering", "PacketCrafting"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness", "Engine", "Calls"]),
         .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Engine", "Policy", "Rules", "Blocklist", "Numbering", "Wire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Policy", "Calls", "Wire", "Harness", "Numbering"]),
 
         // libFuzzer targets for the files and messages the swiftc-built ones cannot link

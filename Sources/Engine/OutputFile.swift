@@ -9,8 +9,9 @@ public final class OutputFile {
     public let path: String
     private let file: UnsafeMutablePointer<FILE>
 
-    /// Opens `path` for writing; throws a one-line reason when it cannot.
-    public init(path: String) throws {
+    /// Opens `path` for writing (`append`: after what it holds, for logs kept across
+    /// runs); throws a one-line reason when it cannot.
+    public init(path: String, append: Bool = false) throws {
         self.path = path
         if path == "-" {
             // Our own stream on standard output (stdio's `stdout` is shared mutable state).
@@ -19,7 +20,7 @@ public final class OutputFile {
             }
             file = f
         } else {
-            guard let f = fopen(path, "w") else {
+            guard let f = fopen(path, append ? "a" : "w") else {
                 throw OutputError(path: path, problem: String(cString: strerror(errno)))
             }
             file = f

@@ -28,6 +28,8 @@ public final class PolicyScreener: CallScreener {
     private let victims: VictimLog?
     /// Victim warnings as they arise (the engine's caller writes them out).
     public var onWarning: ((VictimWarning) -> Void)?
+    /// Each auto-block as it lands on the live list (`serve` writes it to the audit log).
+    public var onAutoBlock: ((BlocklistEntry) -> Void)?
     public private(set) var autoBlocked = 0
     public private(set) var warningsIssued = 0
     /// Auto-blocks the safety rails refused (service and allowlisted numbers).
@@ -153,7 +155,10 @@ public final class PolicyScreener: CallScreener {
             return
         }
         let entry = BlocklistEntry(number: caller, kind: .auto, source: "auto:" + id, expiresAt: t + Int64(ttl * 1e9))
-        if (try? policy.list.insert(entry)) != nil { autoBlocked += 1 }
+        if (try? policy.list.insert(entry)) != nil {
+            autoBlocked += 1
+            onAutoBlock?(entry)
+        }
     }
 
     /// Tells the detectors a blocked call ended as rejected at its setup, and remembers it

@@ -22,6 +22,9 @@ public struct RuleSet: Sendable {
     public var warnings: WarningPolicy?
     public var rails: SafetyRails
     public var blockedCalls: BlockedCalls
+    /// The SIP status `serve` rejects a blocked call with: 608 (RFC 8688, an
+    /// intermediary's analytics rejected it), 603 or 403 (`actions: reject_status`).
+    public var rejectStatus = 608
     /// Seconds of warm-up (learn, do not act), set by `replay --warmup`.
     public var warmupSeconds = 0.0
     /// Score mode: warnings alone never block (`combine.block_needs_critical`).

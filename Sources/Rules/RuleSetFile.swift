@@ -205,7 +205,12 @@ public enum RuleSetFile {
 
         var autoBlock: AutoBlock?, warnings: WarningPolicy?
         var blockedCalls = BlockedCalls.reject
+        var rejectStatus = 608
         if let a = try r.fields("actions", optional: true) {
+            rejectStatus = try a.int("reject_status", default: 608, range: 403...608)
+            guard [403, 603, 608].contains(rejectStatus) else {
+                throw a.error("reject_status", "\(rejectStatus) is not one of 608, 603, 403")
+            }
             if let b = try a.optionalString("blocked_calls") {
                 guard let v = BlockedCalls(rawValue: b) else { throw a.error("blocked_calls", "'\(b)' is not one of reject, play") }
                 blockedCalls = v
@@ -247,6 +252,7 @@ public enum RuleSetFile {
                        rails: SafetyRails(protectedCallees: emergency, neverAutoBlock: NumberRanges(service.prefixes + emergency.prefixes)),
                        blockedCalls: blockedCalls, makeDetectors: makeDetectors)
         ruleSet.blockNeedsCritical = blockNeedsCritical
+        ruleSet.rejectStatus = rejectStatus
         return ruleSet
     }
 

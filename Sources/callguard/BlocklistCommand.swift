@@ -33,7 +33,7 @@ struct BlocklistCommand: ParsableCommand {
             options.allowlist = allowlist
             options.strict = strict
             let t0 = MonotonicClock.now()
-            let (l, r) = try options.load(plan: plan, ttlBase: wallClockNanoseconds())
+            let (l, r) = try options.load(plan: plan, ttlBase: WallClock.now())
             return (l, r, MonotonicClock.now() - t0)
         }
     }
@@ -51,7 +51,7 @@ struct BlocklistCommand: ParsableCommand {
         func run() throws {
             let (list, reports, ns) = try lists.load()
             do {
-                try Snapshot.write(list, to: output, createdAt: wallClockNanoseconds())
+                try Snapshot.write(list, to: output, createdAt: WallClock.now())
             } catch {
                 throw Failure(message: error.description)
             }
@@ -88,7 +88,7 @@ struct BlocklistCommand: ParsableCommand {
                 parsed.append((text, n))
             }
             let (list, _, _) = try lists.load()
-            let now = at.map { Int64($0 * 1e9) } ?? wallClockNanoseconds()
+            let now = at.map { Int64($0 * 1e9) } ?? WallClock.now()
             var allBlocked = true
             for (text, number) in parsed {
                 guard let m = list.match(number, at: now) else {

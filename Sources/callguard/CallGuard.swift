@@ -11,7 +11,7 @@ struct CallGuard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callguard",
         abstract: "Replay SIP signalling captures, screen every call setup, and measure the result.",
-        subcommands: [Replay.self, Decode.self, Generate.self, Bench.self, BlocklistCommand.self, RulesCommand.self])
+        subcommands: [Replay.self, Decode.self, Generate.self, Bench.self, BlocklistCommand.self, RulesCommand.self, Serve.self])
 
     /// Runs the command and maps every failure to the exit-code contract:
     /// 0 success, 1 a check failed, 2 bad usage or bad input (one line on stderr).

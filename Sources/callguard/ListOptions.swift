@@ -78,13 +78,6 @@ func warnSkipped(_ r: LoadReport) {
     }
 }
 
-/// Wall-clock time now, in nanoseconds since the Unix epoch.
-func wallClockNanoseconds() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-}
-
 /// `2026-11-22T13:42:34.000Z` for a millisecond epoch time.
 func utcText(milliseconds ms: UInt64) -> String {
     var t = time_t(ms / 1000)

@@ -83,46 +83,28 @@ struct Replay: ParsableCommand {
         config.calls.maxHoldingTime = Nanoseconds(maxHolding * 1e9)
         config.calls.capacity = maxCalls
 
-        var ruleSet = try loadRules(rules)
+        var ruleSet = try loadRuleSet(rules)
         if let warmup, let seconds = ConfigFields.seconds(warmup) {
             guard ruleSet != nil else { throw Failure(message: "--warmup: the replay runs no rule set (--rules none), so there is nothing to warm up") }
             ruleSet?.warmupSeconds = seconds
         }
-        let screener: any CallScreener
-        var schedule: BlocklistSchedule?
-        var reports: [LoadReport] = []
-        var policyScreener: PolicyScreener?
-        var liveList: LiveBlocklist?
-        if lists.blocklist != nil || lists.allowlist != nil || updates != nil || ruleSet != nil {
-            let (list, loaded) = try lists.load(plan: config.numbering, ttlBase: nil, ruleBlocklists: ruleSet?.blocklists ?? [],
-                                                ruleAllowlists: ruleSet?.allowlists ?? [])
-            reports = loaded
-            var pending: [BlocklistUpdate] = []
-            if let updates {
-                do {
-                    let parsed = try UpdateFile.parse(try readText(updates), path: updates,
-                                                      normalizer: NumberNormalizer(plan: config.numbering), policy: lists.policy)
-                    pending = parsed.updates
-                    warnSkipped(parsed.report)
-                    reports.append(parsed.report)
-                } catch let e as LineError {
-                    throw Failure(message: e.description)
-                }
+        var pending: [BlocklistUpdate] = []
+        var updateReport: LoadReport?
+        if let updates {
+            do {
+                let parsed = try UpdateFile.parse(try readText(updates), path: updates,
+                                                  normalizer: NumberNormalizer(plan: config.numbering), policy: lists.policy)
+                pending = parsed.updates
+                warnSkipped(parsed.report)
+                updateReport = parsed.report
+            } catch let e as LineError {
+                throw Failure(message: e.description)
             }
-            liveList = list
-            schedule = BlocklistSchedule(list: list, updates: pending,
-                                         startingWithTrace: reports.flatMap(\.timedEntries))
-            if let ruleSet {
-                let p = PolicyScreener(policy: ruleSet.policy(list: list))
-                policyScreener = p
-                screener = p
-                schedule?.onReset = { p.reset(caller: $0) }
-            } else {
-                screener = BlocklistScreener(list: list)
-            }
-        } else {
-            screener = AllowAllScreener()
         }
+        let setup = try ScreeningSetup(lists: lists, ruleSet: ruleSet, updates: pending, updateReport: updateReport,
+                                       plan: config.numbering, ttlBase: nil)
+        let (screener, schedule, reports, policyScreener, liveList) =
+            (setup.screener, setup.schedule, setup.reports, setup.policyScreener, setup.list)
         let writer: VerdictWriter?
         do {
             writer = try verdicts.map { VerdictWriter(output: try OutputFile(path: $0)) }
@@ -194,19 +176,6 @@ extension Replay {
     /// The cores this machine has online (the `--threads` default).
     static var cores: Int { max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1) }
 
-    /// The rule set named by `--rules`, or nil for `none`.
-    func loadRules(_ name: String) throws -> RuleSet? {
-        do {
-            switch name {
-            case "none": return nil
-            case "default": return try RuleSetFile.parse(DefaultRuleSet.yaml, path: "default")
-            default: return try RuleSetFile.parse(try readText(name), path: name)
-            }
-        } catch let e as RuleSetError {
-            throw Failure(message: e.description)
-        }
-    }
-
     /// The labels to score against: `--labels`, or the trace's own when there is one trace.
     func labelsFile() throws -> LabelFile? {
         var path = labels
@@ -229,5 +198,18 @@ func readText(_ path: String) throws -> String {
         return try InputFile.readText(path)
     } catch {
         throw Failure(message: error.description)
+    }
+}
+
+/// The rule set named by `--rules`: a YAML file, `default`, or nil for `none`.
+func loadRuleSet(_ name: String) throws -> RuleSet? {
+    do {
+        switch name {
+        case "none": return nil
+        case "default": return try RuleSetFile.parse(DefaultRuleSet.yaml, path: "default")
+        default: return try RuleSetFile.parse(try readText(name), path: name)
+        }
+    } catch let e as RuleSetError {
+        throw Failure(message: e.description)
     }
 }

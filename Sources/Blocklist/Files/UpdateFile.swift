@@ -11,7 +11,7 @@ import Numbering
 /// entry (default `updates`). Times are read to the microsecond.
 public enum UpdateFile {
     private struct Line: Decodable {
-        var ts: Double
+        var ts: Double?
         var op: String
         var entry: String
         var kind: String?
@@ -21,9 +21,10 @@ public enum UpdateFile {
     }
 
     /// Parses `path`'s text; bad lines are skipped and reported, or under `.strict`
-    /// the first one throws.
+    /// the first one throws. With `now` (live updates: `serve`'s admin API and watched
+    /// file), `ts` may be left out and means `now`.
     public static func parse(_ text: String, path: String, normalizer: NumberNormalizer,
-                             policy: BadLinePolicy) throws(LineError) -> (updates: [BlocklistUpdate], report: LoadReport) {
+                             policy: BadLinePolicy, now: Int64? = nil) throws(LineError) -> (updates: [BlocklistUpdate], report: LoadReport) {
         var report = LoadReport(path: path)
         var updates: [BlocklistUpdate] = []
         let decoder = JSONDecoder()
@@ -33,7 +34,7 @@ public enum UpdateFile {
             lineNumber += 1
             if raw.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
             do throws(LineError) {
-                let u = try update(String(raw), decoder: decoder, normalizer: normalizer, path: path, line: lineNumber)
+                let u = try update(String(raw), decoder: decoder, normalizer: normalizer, path: path, line: lineNumber, now: now)
                 guard u.time >= last else {
                     throw LineError(path: path, line: lineNumber, reason: "updates must be in time order: ts goes back in time")
                 }
@@ -49,7 +50,7 @@ public enum UpdateFile {
     }
 
     private static func update(_ json: String, decoder: JSONDecoder, normalizer: NumberNormalizer,
-                               path: String, line: Int) throws(LineError) -> BlocklistUpdate {
+                               path: String, line: Int, now: Int64?) throws(LineError) -> BlocklistUpdate {
         func fail(_ reason: String) -> LineError { LineError(path: path, line: line, reason: reason) }
         let l: Line
         do {
@@ -63,7 +64,8 @@ public enum UpdateFile {
         } catch {
             throw fail("not a JSON object")
         }
-        guard l.ts.isFinite, l.ts >= 0, l.ts < 9e9 else { throw fail("ts \(l.ts) is not a Unix time in seconds") }
+        guard let ts = l.ts ?? now.map({ Double($0) / 1e9 }) else { throw fail("missing \"ts\"") }
+        guard ts.isFinite, ts >= 0, ts < 9e9 else { throw fail("ts \(ts) is not a Unix time in seconds") }
         guard let op = BlocklistUpdate.Operation(rawValue: l.op) else { throw fail("op '\(l.op)' is not add, remove or reset") }
         let side: ListSide
         switch l.list ?? "block" {
@@ -88,6 +90,7 @@ public enum UpdateFile {
             ttl = Int64((t * 1e6).rounded()) * 1000
         }
         let entry = BlocklistEntry(number: number, isPrefix: isPrefix, side: side, kind: kind, source: l.source ?? "updates")
-        return BlocklistUpdate(time: Int64((l.ts * 1e6).rounded()) * 1000, operation: op, entry: entry, ttlNanoseconds: ttl)
+        let time = l.ts == nil ? now! : Int64((ts * 1e6).rounded()) * 1000
+        return BlocklistUpdate(time: time, operation: op, entry: entry, ttlNanoseconds: ttl)
     }
 }

@@ -7,6 +7,10 @@ public struct DecoderConfiguration: Sendable {
     /// The port where HEP versions 1 and 2 (which have no magic) are looked for; `HEP3`
     /// is recognised by content on every port.
     public var hepPort: UInt16 = 9060
+    /// Whether a HEP message takes the agent's capture time (replays: yes). A live server
+    /// keeps its own arrival time, so one clock orders what it sees directly and through
+    /// HEP, whatever the agents' clocks say.
+    public var hepCaptureTime = true
     /// Pending fragmented datagrams kept at most, and how long one may wait for its rest.
     public var maxPendingDatagrams = 4096
     public var fragmentTimeout: Nanoseconds = 30_000_000_000

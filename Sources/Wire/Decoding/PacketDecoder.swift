@@ -55,6 +55,40 @@ public final class PacketDecoder {
         return disposition
     }
 
+    /// Decodes one UDP payload received on a socket (a live server has no frames): HEP or
+    /// SIP as in a capture, counted as one packet read. `timestamp` is when it arrived.
+    @discardableResult
+    public func decodeDatagram(_ payload: UnsafeRawBufferPointer, from source: Endpoint, to destination: Endpoint,
+                               timestamp: Nanoseconds, emit: Emit) -> PacketDisposition {
+        begin(timestamp: timestamp, source: source, destination: destination, transport: .udp)
+        let disposition = udpPayload(payload, sourcePort: source.port, destinationPort: destination.port, depth: 0, emit: emit)
+        counters.account(disposition)
+        return disposition
+    }
+
+    /// Decodes one SIP message a live server framed from a TCP connection
+    /// (`SIPParser.frame`), counted as one packet read.
+    @discardableResult
+    public func decodeStreamMessage(_ bytes: UnsafeRawBufferPointer, from source: Endpoint, to destination: Endpoint,
+                                    timestamp: Nanoseconds, emit: Emit) -> PacketDisposition {
+        begin(timestamp: timestamp, source: source, destination: destination, transport: .tcp)
+        counters.bump(.sipOverTCP)
+        let disposition = deliver(bytes, isStream: true, emit: emit)
+        counters.account(disposition)
+        return disposition
+    }
+
+    private func begin(timestamp: Nanoseconds, source: Endpoint, destination: Endpoint, transport: MessageContext.Transport) {
+        counters.read += 1
+        context.frame = counters.read
+        context.timestamp = timestamp
+        context.source = source
+        context.destination = destination
+        context.transport = transport
+        context.captureID = 0
+        resolvedFragments = 0
+    }
+
     /// Ends the input: fragments still waiting can never complete.
     public func finish() {
         let held = fragments.flush()

@@ -42,7 +42,7 @@ extension PacketDecoder {
         context.source = h.source
         context.destination = h.destination
         context.transport = h.transport
-        if h.timestamp > 0 { context.timestamp = h.timestamp }
+        if h.timestamp > 0 && configuration.hepCaptureTime { context.timestamp = h.timestamp }
         context.captureID = h.captureID
         if !h.compressed {
             return hepPayload(p.slice(h.payload.lowerBound, h.payload.upperBound), emit: emit)

@@ -16,7 +16,12 @@ extension PacketDecoder {
         context.destination = Endpoint(address: destination, port: destinationPort)
         context.transport = .udp
         context.captureID = 0
+        return udpPayload(payload, sourcePort: sourcePort, destinationPort: destinationPort, depth: depth, emit: emit)
+    }
 
+    /// A UDP payload whose addresses are in `context`: GTP-U, HEP or SIP by port and content.
+    func udpPayload(_ payload: UnsafeRawBufferPointer, sourcePort: UInt16, destinationPort: UInt16, depth: Int,
+                    emit: Emit) -> PacketDisposition {
         if sourcePort == 2152 || destinationPort == 2152 { return gtpU(payload, depth: depth, emit: emit) }
         if Self.looksLikeHEP(payload, sourcePort: sourcePort, destinationPort: destinationPort, hepPort: configuration.hepPort) {
             return hep(payload, emit: emit)
