@@ -19,7 +19,8 @@ import Wire
 ///   `X-CallGuard-Verdict`; the answer is remembered per dialog (`AnswerCache`), so a
 ///   retransmission or a re-attempt gets the same answer without a second screening;
 /// - OPTIONS gets 200 (proxies probe with it), CANCEL 200 (the INVITE was already
-///   answered), ACK nothing, a re-INVITE 481, other methods 405;
+///   answered), ACK nothing, a re-INVITE or BYE 481 (a redirect server is in no
+///   dialog), other methods 405;
 /// - responses and malformed messages are counted and dropped, never answered.
 public final class ScreeningService {
     public struct Options: Sendable {
@@ -194,6 +195,10 @@ public final class ScreeningService {
         case .cancel:
             metrics.requestsByKind["cancel"]?.increment()
             answer(200, m, context, reply: reply)
+        case .bye:
+            // A redirect server is never in a dialog.
+            metrics.requestsByKind["other"]?.increment()
+            answer(481, m, context, reply: reply)
         default:
             metrics.requestsByKind["other"]?.increment()
             answer(405, m, context, reply: reply) { r in r.line("Allow: INVITE, ACK, CANCEL, OPTIONS") }
