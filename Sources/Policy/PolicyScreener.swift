@@ -28,8 +28,9 @@ public final class PolicyScreener: CallScreener {
     private let victims: VictimLog?
     /// Victim warnings as they arise (the engine's caller writes them out).
     public var onWarning: ((VictimWarning) -> Void)?
-    /// Each auto-block as it lands on the live list (`serve` writes it to the audit log).
-    public var onAutoBlock: ((BlocklistEntry) -> Void)?
+    /// Each auto-block as it lands on the live list, with the time of the call that
+    /// caused it (`serve` writes it to the audit log).
+    public var onAutoBlock: ((BlocklistEntry, Nanoseconds) -> Void)?
     public private(set) var autoBlocked = 0
     public private(set) var warningsIssued = 0
     /// Auto-blocks the safety rails refused (service and allowlisted numbers).
@@ -157,7 +158,7 @@ public final class PolicyScreener: CallScreener {
         let entry = BlocklistEntry(number: caller, kind: .auto, source: "auto:" + id, expiresAt: t + Int64(ttl * 1e9))
         if (try? policy.list.insert(entry)) != nil {
             autoBlocked += 1
-            onAutoBlock?(entry)
+            onAutoBlock?(entry, t)
         }
     }
 

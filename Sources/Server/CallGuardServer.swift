@@ -84,13 +84,13 @@ public final class CallGuardServer: @unchecked Sendable {
         let log = audit.map(AuditLog.init)
         if let log, let policy = service.policyScreener {
             let metrics = service.metrics
-            policy.onAutoBlock = { entry in
+            policy.onAutoBlock = { entry, time in
                 metrics.autoBlocks.increment()
-                log.autoBlock(entry, at: WallClock.now())
+                log.autoBlock(entry, at: time)
             }
         } else if let policy = service.policyScreener {
             let metrics = service.metrics
-            policy.onAutoBlock = { _ in metrics.autoBlocks.increment() }
+            policy.onAutoBlock = { _, _ in metrics.autoBlocks.increment() }
         }
         let lists = ListAdministration(service: service, audit: log)
         var follower: UpdatesFollower?

@@ -139,6 +139,8 @@ struct ScreeningServiceTests {
         #expect(answer.statusLine == "SIP/2.0 302 Moved Temporarily")
         #expect(spy.screened.count == 1)
         #expect(h.service.counts.screened == 1)
+        #expect(h.service.counts.retransmissions == 1)
+        #expect(h.service.counts.listOnly == 0)
     }
 
     @Test func mirroredOutcomesReachTheScreenerButOurOwnAnswerDoesNot() throws {
