@@ -184,8 +184,9 @@ public final class CallGuardServer: @unchecked Sendable {
 
     private func bindSIPUDP(_ a: ListenAddress) throws -> Channel {
         let parts = self.parts
+        // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port
+        // and silently take half the traffic; a taken port must be an error.
         return try DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(.maxMessagesPerRead, value: 32)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
@@ -199,8 +200,9 @@ public final class CallGuardServer: @unchecked Sendable {
 
     private func bindHEP(_ a: ListenAddress) throws -> Channel {
         let parts = self.parts
+        // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port
+        // and silently take half the traffic; a taken port must be an error.
         return try DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(.maxMessagesPerRead, value: 32)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))

@@ -19,17 +19,14 @@ start_serve --listen "udp:127.0.0.1:$cg" --hep "udp:127.0.0.1:$hep" --metrics "1
     --blocklist "$root/traces/demo.blocklist" --verdicts "$work/verdicts.jsonl" --audit "$work/audit.jsonl"
 
 # The callees: one answers every call, one rings until the caller cancels.
-sipp -sn uas -i 127.0.0.1 -p "$answering" -nostdin -trace_msg -message_file "$work/uas.messages" > "$work/uas.out" 2>&1 &
-pids+=($!)
-sipp -sf "$here/sipp/uas-ring.xml" -i 127.0.0.1 -p "$ringing" -nostdin > "$work/uas-ring.out" 2>&1 &
-pids+=($!)
+spawn sipp -sn uas -i 127.0.0.1 -p "$answering" -nostdin -trace_msg -message_file "$work/uas.messages" > "$work/uas.out" 2>&1
+spawn sipp -sf "$here/sipp/uas-ring.xml" -i 127.0.0.1 -p "$ringing" -nostdin > "$work/uas-ring.out" 2>&1
 
 # The proxy, with the deployed configuration pointed at this run's ports.
 sed -e "s|sip:127.0.0.1:5070|sip:127.0.0.1:$cg|" -e "s|sip:127.0.0.1:9060|sip:127.0.0.1:$hep|" \
     -e "s|^listen=udp:127.0.0.1:5080|listen=udp:127.0.0.1:$proxy|" "$root/deploy/kamailio/callguard.cfg" > "$work/kamailio.cfg"
 mkdir -p "$work/kamailio"
-"$kamailio" -DD -E -f "$work/kamailio.cfg" -Y "$work/kamailio" -P "$work/kamailio/pid" -w "$work/kamailio" > "$work/kamailio.log" 2>&1 &
-pids+=($!)
+spawn "$kamailio" -DD -E -f "$work/kamailio.cfg" -Y "$work/kamailio" -P "$work/kamailio/pid" -w "$work/kamailio" > "$work/kamailio.log" 2>&1
 for _ in $(seq 100); do grep -q "SO_RCVBUF is finally" "$work/kamailio.log" 2>/dev/null && break; sleep 0.1; done
 sleep 0.5
 grep -q "SO_RCVBUF is finally" "$work/kamailio.log" || { cat "$work/kamailio.log" >&2; echo "kamailio did not start" >&2; exit 1; }

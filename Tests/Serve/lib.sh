@@ -9,9 +9,16 @@ pids=()
 failures=0
 
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    sleep 0.2
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    # Every process was started in its own process group (`spawn`): the group goes,
+    # children included (Kamailio forks its workers).
+    for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+    for _ in $(seq 30); do
+        alive=0
+        for p in "${pids[@]}"; do kill -0 -- "-$p" 2>/dev/null && alive=1; done
+        [ "$alive" -eq 0 ] && break
+        sleep 0.1
+    done
+    for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
     if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "kept: $work" >&2; fi
 }
 trap cleanup EXIT
@@ -24,12 +31,19 @@ pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 check() { local what="$1"; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
 
+# Starts a command in the background in a process group of its own (so that cleanup
+# can stop it with everything it forked); its pid is in $spawned.
+spawn() {
+    setsid "$@" &
+    spawned=$!
+    pids+=("$spawned")
+}
+
 # Starts `callguard serve` with the given arguments and waits (at most 10 s) until it
 # says where it serves.
 start_serve() {
-    "$callguard" serve "$@" > "$work/serve.out" 2> "$work/serve.err" &
-    serve_pid=$!
-    pids+=("$serve_pid")
+    spawn "$callguard" serve "$@" > "$work/serve.out" 2> "$work/serve.err"
+    serve_pid=$spawned
     for _ in $(seq 100); do
         grep -q "callguard: serving" "$work/serve.err" 2>/dev/null && return 0
         kill -0 "$serve_pid" 2>/dev/null || break
@@ -44,6 +58,7 @@ start_serve() {
 stop_serve() {
     kill -TERM "$serve_pid"
     for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$serve_pid" 2>/dev/null && { echo "serve did not stop within 10 s of SIGTERM" >&2; kill -KILL "$serve_pid"; }
     wait "$serve_pid" 2>/dev/null && serve_status=0 || serve_status=$?
 }
 
