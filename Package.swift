@@ -62,7 +62,7 @@ let package = Package(
         // `serve`: the screening engine behind SwiftNIO listeners (SIP over UDP and TCP,
         // HEP), a metrics and admin HTTP endpoint, answers as a SIP redirect server.
         .target(name: "Server", dependencies: [
-            "Engine", "Policy", "Rules", "Wire", "CallEvents", "Calls", "Blocklist", "Numbering",
+            "Engine", "Policy", "Rules", "Wire", "CallEvents", "Calls", "Blocklist", "Numbering", "CPcap",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Wire", "Harness", "Engine", "Calls"]),
         .testTarget(name: "CLITests", dependencies: ["PacketCrafting"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Engine", "Policy", "Rules", "Blocklist", "Numbering", "Wire",
+            "Server", "Engine", "Policy", "Rules", "Blocklist", "Numbering", "Wire", "Calls", "CallEvents",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

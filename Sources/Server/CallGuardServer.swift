@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Numbering
 import Policy
 
 /// Where and how `serve` listens.
@@ -19,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: TimeAmount = .seconds(120)
     /// The updates file followed while serving (`--updates`).
     public var updatesFile: String?
+    /// A live capture (`--interface`, optional BPF `--filter`) feeding call outcomes.
+    public var captureInterface: String?
+    public var captureFilter: String?
     /// How often list expiries, the updates file and the verdict file are seen to.
     public var tickInterval: TimeAmount = .milliseconds(250)
 
@@ -27,8 +31,9 @@ public struct ServerConfiguration: Sendable {
 
 /// `callguard serve`: the screening service behind SwiftNIO listeners.
 ///
-/// Everything runs on **one event loop thread**: SIP over UDP and TCP, HEP, the admin
-/// endpoint and the timers. The engine's state (calls, detector tables, answers) is
+/// Everything that touches the engine runs on **one event loop thread**: SIP over UDP and
+/// TCP, HEP, the live capture's packets, list changes and the timers (the admin
+/// endpoint reads and parses on a thread of its own and submits its changes here). The engine's state (calls, detector tables, answers) is
 /// touched by that thread only, so it needs no locks and a setup is screened on exactly
 /// what arrived before it, as in a replay. One core answers the load a redirect server
 /// sees (see README "Serving"); the lock-free live list is what other threads may read.
@@ -38,12 +43,16 @@ public final class CallGuardServer: @unchecked Sendable {
     public let configuration: ServerConfiguration
     public let group: MultiThreadedEventLoopGroup
     public let loop: EventLoop
+    /// The admin endpoint's own thread (parsing and rendering stay off the screening loop).
+    private let adminGroup: MultiThreadedEventLoopGroup
+    private let normalizer: NumberNormalizer
     private let parts: NIOLoopBoundBox<Parts>
     private var channels: [Channel] = []
     /// The addresses actually bound (port 0 replaced by the port the system chose), in
     /// the order listen, hep, metrics.
     public private(set) var bound: [ListenAddress] = []
     private let stoppedPromise: EventLoopPromise<Void>
+    private var capture: LiveCapture?
     public let logger: Logger
 
     /// The engine and what hangs off it, confined to the loop.
@@ -63,8 +72,17 @@ public final class CallGuardServer: @unchecked Sendable {
             self.follower = follower
         }
 
+        /// Packets the live capture dropped so far (for the metrics page).
+        var captureDropped: (() -> Int)?
+        private var droppedSeen = 0
+
         func tick() {
             service.tick()
+            if let captureDropped {
+                let now = captureDropped()
+                service.metrics.captureDropped.increment(by: now - droppedSeen)
+                droppedSeen = now
+            }
             if let follower, let text = follower.poll() {
                 let outcome = lists.apply(text, origin: follower.path)
                 service.metrics.updatesFileApplied.increment(by: outcome.applied)
@@ -101,6 +119,8 @@ public final class CallGuardServer: @unchecked Sendable {
         p.onStop = onStop
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
+        adminGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        normalizer = lists.normalizer
         parts = NIOLoopBoundBox.makeBoxSendingValue(p, eventLoop: loop)
         stoppedPromise = loop.makePromise()
     }
@@ -131,6 +151,23 @@ public final class CallGuardServer: @unchecked Sendable {
             channels.append(channel)
             bound.append(Self.boundAddress(address, channel))
         }
+        if let interface = configuration.captureInterface {
+            let capture: LiveCapture
+            do {
+                capture = try LiveCapture(interface: interface, filter: configuration.captureFilter)
+            } catch {
+                shutdown()
+                waitUntilStopped()
+                throw error
+            }
+            let linkType = capture.linkType
+            capture.start(on: loop) { bytes in
+                bytes.withUnsafeBytes { parts.value.service.capturedPacket($0, linkType: linkType) }
+            }
+            self.capture = capture
+            loop.execute { parts.value.captureDropped = { capture.dropped.load(ordering: .relaxed) } }
+            logger.info("capturing", metadata: ["interface": "\(interface)", "filter": "\(configuration.captureFilter ?? "")"])
+        }
         loop.scheduleRepeatedTask(initialDelay: configuration.tickInterval, delay: configuration.tickInterval) { task in
             if parts.value.stopping { task.cancel() } else { parts.value.tick() }
         }
@@ -140,6 +177,7 @@ public final class CallGuardServer: @unchecked Sendable {
     /// Stops listening, closes every connection, finishes the engine (open calls counted,
     /// files flushed) and runs `onStop`. Safe to call more than once and from any thread.
     public func shutdown() {
+        capture?.stop()
         let parts = self.parts, channels = self.channels, promise = stoppedPromise
         loop.execute {
             guard !parts.value.stopping else { return }
@@ -157,6 +195,7 @@ public final class CallGuardServer: @unchecked Sendable {
     /// Waits until `shutdown` has finished, then stops the loop thread.
     public func waitUntilStopped() {
         try? stoppedPromise.futureResult.wait()
+        try? adminGroup.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
     }
 
@@ -241,14 +280,15 @@ public final class CallGuardServer: @unchecked Sendable {
     }
 
     private func bindAdmin(_ a: ListenAddress) throws -> Channel {
-        let parts = self.parts
-        return try ServerBootstrap(group: loop)
+        let parts = self.parts, normalizer = self.normalizer
+        let metrics = try loop.submit { parts.value.service.metrics }.wait()
+        return try ServerBootstrap(group: adminGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        AdminHTTPHandler(service: parts.value.service, lists: parts.value.lists))
+                        AdminHTTPHandler(parts: parts, metrics: metrics, normalizer: normalizer))
                 }
             }
             .bind(host: a.host, port: a.port).wait()

@@ -28,6 +28,12 @@ struct Serve: ParsableCommand {
     @Option(help: "Where to take mirrored signalling as HEP (udp:HOST:PORT). Repeatable.")
     var hep: [String] = []
 
+    @Option(help: "Also read signalling live from this network interface (libpcap; a SPAN port, a tap, or the proxy's host) for call outcomes.")
+    var interface: String?
+
+    @Option(help: "BPF filter for --interface (libpcap syntax, e.g. 'udp port 5060').")
+    var filter: String?
+
     @Option(help: "Serve Prometheus metrics (/metrics) and the admin API (/blocklist) on HOST:PORT.")
     var metrics: String?
 
@@ -97,6 +103,9 @@ struct Serve: ParsableCommand {
         c.maxConnections = maxConnections
         c.idleTimeout = .seconds(Int64(idleTimeout))
         c.updatesFile = updates
+        guard filter == nil || interface != nil else { throw ValidationError("--filter needs --interface") }
+        c.captureInterface = interface
+        c.captureFilter = filter
         return c
     }
 

@@ -1,5 +1,7 @@
+import Engine
 import NIOCore
 import NIOHTTP1
+import Numbering
 
 /// The metrics and admin endpoint (`--metrics HOST:PORT`), HTTP/1.1:
 /// - `GET /metrics`: Prometheus text;
@@ -8,23 +10,31 @@ import NIOHTTP1
 ///   applied, 400 when any was refused;
 /// - `GET /blocklist`: the lists' size and auto-blocks;
 /// - `GET /health`: 200 while serving.
-/// Bodies over 1 MiB get 413. Runs on the screening loop, so it reads and changes the
-/// engine without locks, between two SIP requests.
+/// Bodies over 1 MiB get 413.
+///
+/// The endpoint runs on a thread of its own: reading requests, parsing update lines and
+/// rendering the metrics page never hold up a SIP request. What touches the engine (the
+/// gauges, applying parsed updates, the list's statistics) is submitted to the screening
+/// loop, where it runs between two SIP requests, and the reply comes back here.
 final class AdminHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     static let maxBody = 1 << 20
 
-    private let service: ScreeningService
-    private let lists: ListAdministration
+    typealias Reply = (status: HTTPResponseStatus, body: [UInt8], type: String)
+
+    private let parts: NIOLoopBoundBox<CallGuardServer.Parts>
+    private let metrics: ServeMetrics
+    private let normalizer: NumberNormalizer
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
 
-    init(service: ScreeningService, lists: ListAdministration) {
-        self.service = service
-        self.lists = lists
+    init(parts: NIOLoopBoundBox<CallGuardServer.Parts>, metrics: ServeMetrics, normalizer: NumberNormalizer) {
+        self.parts = parts
+        self.metrics = metrics
+        self.normalizer = normalizer
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -47,34 +57,49 @@ final class AdminHTTPHandler: ChannelInboundHandler {
     }
 
     private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        switch (head.method, path) {
-        case _ where tooLarge:
-            send(context, head, .payloadTooLarge, "{\"error\":\"body over 1 MiB\"}\n")
-        case (.GET, "/metrics"):
-            service.refreshGauges()
-            send(context, head, .ok, service.metrics.render(), type: "text/plain; version=0.0.4")
-        case (.POST, "/blocklist"):
-            let outcome = lists.apply(String(decoding: body, as: UTF8.self), origin: "admin")
-            service.metrics.adminApplied.increment(by: outcome.applied)
-            service.metrics.adminRefused.increment(by: outcome.refused.count)
-            let refused = outcome.refused.map { "\"" + Self.escape($0) + "\"" }.joined(separator: ",")
-            send(context, head, outcome.refused.isEmpty ? .ok : .badRequest,
-                 "{\"applied\":\(outcome.applied),\"refused\":[\(refused)]}\n")
-        case (.GET, "/blocklist"):
-            send(context, head, .ok, lists.statistics() + "\n")
-        case (.GET, "/health"):
-            send(context, head, .ok, "{\"status\":\"serving\"}\n")
-        case (_, "/metrics"), (_, "/blocklist"), (_, "/health"):
-            send(context, head, .methodNotAllowed, "{\"error\":\"method not allowed\"}\n")
-        default:
-            send(context, head, .notFound, "{\"error\":\"no such path; try /metrics, /blocklist, /health\"}\n")
+        let reply = route(head).hop(to: context.eventLoop)
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        reply.whenComplete { result in
+            let (handler, context) = bound.value
+            switch result {
+            case .success(let r): handler.send(context, head, r.status, r.body, type: r.type)
+            case .failure: handler.send(context, head, .serviceUnavailable, Array("{\"error\":\"shutting down\"}\n".utf8))
+            }
         }
     }
 
-    private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus, _ text: String,
-                      type: String = "application/json") {
-        send(context, request, status, Array(text.utf8), type: type)
+    private func route(_ head: HTTPRequestHead) -> EventLoopFuture<Reply> {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let parts = self.parts, metrics = self.metrics
+        @Sendable func json(_ status: HTTPResponseStatus, _ text: String) -> Reply { (status, Array(text.utf8), "application/json") }
+        func now(_ r: Reply) -> EventLoopFuture<Reply> { parts.eventLoop.makeSucceededFuture(r) }
+        switch (head.method, path) {
+        case _ where tooLarge:
+            return now(json(.payloadTooLarge, "{\"error\":\"body over 1 MiB\"}\n"))
+        case (.GET, "/metrics"):
+            return parts.eventLoop.submit { parts.value.service.refreshGauges() }
+                .map { (.ok, metrics.render(), "text/plain; version=0.0.4") }
+        case (.POST, "/blocklist"):
+            // Parsed here, applied on the screening loop.
+            let parsed = ListAdministration.parse(String(decoding: body, as: UTF8.self), origin: "admin",
+                                                  normalizer: normalizer, now: WallClock.now())
+            return parts.eventLoop.submit {
+                parts.value.lists.apply(parsed.updates, refused: parsed.refused, origin: "admin")
+            }.map { outcome in
+                metrics.adminApplied.increment(by: outcome.applied)
+                metrics.adminRefused.increment(by: outcome.refused.count)
+                let refused = outcome.refused.map { "\"" + Self.escape($0) + "\"" }.joined(separator: ",")
+                return json(outcome.refused.isEmpty ? .ok : .badRequest, "{\"applied\":\(outcome.applied),\"refused\":[\(refused)]}\n")
+            }
+        case (.GET, "/blocklist"):
+            return parts.eventLoop.submit { json(.ok, parts.value.lists.statistics() + "\n") }
+        case (.GET, "/health"):
+            return now(json(.ok, "{\"status\":\"serving\"}\n"))
+        case (_, "/metrics"), (_, "/blocklist"), (_, "/health"):
+            return now(json(.methodNotAllowed, "{\"error\":\"method not allowed\"}\n"))
+        default:
+            return now(json(.notFound, "{\"error\":\"no such path; try /metrics, /blocklist, /health\"}\n"))
+        }
     }
 
     private func send(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: HTTPResponseStatus, _ bytes: [UInt8],

@@ -15,7 +15,7 @@ final class ListAdministration {
 
     private let service: ScreeningService
     private let audit: AuditLog?
-    private let normalizer: NumberNormalizer
+    let normalizer: NumberNormalizer
 
     init(service: ScreeningService, audit: AuditLog?) {
         self.service = service
@@ -26,24 +26,36 @@ final class ListAdministration {
     /// Applies every valid line of `text`; `origin` names where they came from (in
     /// messages and the audit log). Bad lines are refused one by one, never the batch.
     func apply(_ text: String, origin: String) -> Outcome {
+        let parsed = Self.parse(text, origin: origin, normalizer: normalizer, now: WallClock.now())
+        return apply(parsed.updates, refused: parsed.refused, origin: origin)
+    }
+
+    /// The updates in `text` and a reason for each line refused. Pure: the admin API
+    /// parses on its own thread and only `apply` runs on the screening loop.
+    static func parse(_ text: String, origin: String, normalizer: NumberNormalizer, now: Int64)
+        -> (updates: [BlocklistUpdate], refused: [String])
+    {
+        do {
+            let (updates, report) = try UpdateFile.parse(text, path: origin, normalizer: normalizer, policy: .skip, now: now)
+            var refused = report.firstErrors.map(\.description)
+            if report.skipped > report.firstErrors.count {
+                refused.append("\(origin): \(report.skipped - report.firstErrors.count) more bad lines")
+            }
+            return (updates, refused)
+        } catch {
+            return ([], [error.description])
+        }
+    }
+
+    /// Applies parsed updates now, in order (on the screening loop: the list has one writer).
+    func apply(_ updates: [BlocklistUpdate], refused: [String], origin: String) -> Outcome {
         var outcome = Outcome()
+        outcome.refused = refused
         guard let list = service.list else {
             outcome.refused.append("\(origin): the server runs without lists")
             return outcome
         }
-        let now = WallClock.now()
-        let parsed: (updates: [BlocklistUpdate], report: LoadReport)
-        do {
-            parsed = try UpdateFile.parse(text, path: origin, normalizer: normalizer, policy: .skip, now: now)
-        } catch {
-            outcome.refused.append(error.description)
-            return outcome
-        }
-        outcome.refused += parsed.report.firstErrors.map(\.description)
-        if parsed.report.skipped > parsed.report.firstErrors.count {
-            outcome.refused.append("\(origin): \(parsed.report.skipped - parsed.report.firstErrors.count) more bad lines")
-        }
-        for u in parsed.updates {
+        for u in updates {
             do {
                 try list.apply(u)
                 if u.operation == .reset { service.policyScreener?.reset(caller: u.entry.number) }

@@ -26,6 +26,8 @@ public final class ServeMetrics: @unchecked Sendable {
     let responsesIgnored: Metrics.Counter
     let hepPackets: [String: Metrics.Counter]
     let hepOwnAnswers: Metrics.Counter
+    let capturePackets: [String: Metrics.Counter]
+    let captureDropped: Metrics.Counter
     let connectionsRefused: Metrics.Counter
     let connectionsIdleClosed: Metrics.Counter
     let streamOversized: Metrics.Counter
@@ -69,6 +71,10 @@ public final class ServeMetrics: @unchecked Sendable {
         for d in ["signalling", "not_signalling", "malformed"] { hep[d] = counter("callguard_hep_packets_total", [("disposition", d)]) }
         hepPackets = hep
         hepOwnAnswers = counter("callguard_hep_own_answers_total")
+        var capture: [String: Metrics.Counter] = [:]
+        for d in ["signalling", "not_signalling", "malformed"] { capture[d] = counter("callguard_capture_packets_total", [("disposition", d)]) }
+        capturePackets = capture
+        captureDropped = counter("callguard_capture_packets_dropped_total")
         connectionsRefused = counter("callguard_tcp_connections_refused_total")
         connectionsIdleClosed = counter("callguard_tcp_connections_idle_closed_total")
         streamOversized = counter("callguard_tcp_streams_dropped_total")

@@ -135,6 +135,19 @@ public final class ScreeningService {
         }
     }
 
+    /// One packet from the live capture (`--interface`): decoded from its link layer
+    /// like a replayed packet, then followed like HEP.
+    public func capturedPacket(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) {
+        taken = MonotonicClock.now()
+        let packet = CapturedPacket(frame: 0, timestamp: WallClock.now(), linkType: linkType, bytes: bytes, originalLength: bytes.count)
+        let disposition = decoder.decode(packet) { m, context in observed(m, context) }
+        switch disposition {
+        case .signalling, .pending: metrics.capturePackets["signalling"]?.increment()
+        case .skipped: metrics.capturePackets["not_signalling"]?.increment()
+        case .malformed: metrics.capturePackets["malformed"]?.increment()
+        }
+    }
+
     /// Moves time on without traffic: list entries whose TTL ran out leave the list.
     public func tick() {
         schedule?.advance(to: WallClock.now())
