@@ -12,7 +12,11 @@
 #     time from sending the INVITE to receiving the 302, in ms);
 #   - serve's resident memory every second (first, after warm-up, last, max);
 #   - serve's own summary and screening latency.
-# Needs sipp (Debian's sip-tester) and python3 (the update poster); takes SECONDS + ~30 s.
+# With BASELINE=1 it first runs the same INVITE load (no updates) against sipp itself
+# answering 302 on core 0 (Tests/Serve/sipp/uas-302.xml): what sipp measures of a
+# responder that does nothing, in the same run, to read serve's figures against.
+# Needs sipp (Debian's sip-tester) and python3 (the update poster); takes SECONDS + ~30 s
+# (twice that with BASELINE=1).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rate="${1:-5000}"; seconds="${2:-600}"; updates="${3:-1000}"
@@ -35,6 +39,38 @@ with open(sys.argv[1], "w") as f:
         f.write(f"{a};{b};192.0.2.80:5060\n")
 PY
 
+rtt_report() {
+    python3 - "$1" <<'PY'
+import sys
+v = []
+for line in open(sys.argv[1]):
+    p = line.strip().split(";")
+    try: v.append(float(p[1]))
+    except (ValueError, IndexError): pass
+v.sort()
+if v:
+    q = lambda f: v[min(len(v) - 1, int(f * len(v)))]
+    print(f"response time (sipp, ms): n={len(v)} p50={q(0.5):.3f} p90={q(0.9):.3f} p99={q(0.99):.3f} p99.9={q(0.999):.3f} max={v[-1]:.3f}")
+    under = {t: sum(1 for x in v if x < t) / len(v) for t in (1, 2, 5, 10)}
+    print("  share answered under 1/2/5/10 ms (sipp counts in whole ms ticks): " + " ".join(f"{100*under[t]:.2f}%" for t in (1, 2, 5, 10)))
+PY
+}
+
+if [ -n "${BASELINE:-}" ]; then
+    mkdir -p "$work/baseline"
+    ( cd "$work/baseline"; exec taskset -c 0 sipp -sf "$root/Tests/Serve/sipp/uas-302.xml" -i 127.0.0.1 -p $((sip + 1)) \
+        -nostdin > uas.out 2>&1 < /dev/null ) &
+    uas=$!
+    sleep 1
+    ( cd "$work/baseline" && taskset -c 1 sipp "127.0.0.1:$((sip + 1))" -sf "$root/Tests/Serve/sipp/expect-answer.xml" \
+        -inf ../callers.csv -r "$rate" -m $((rate * seconds)) -i 127.0.0.1 -p 35071 -nostdin -timeout $((seconds + 60)) \
+        -trace_stat -fd 10 -trace_rtt -rtt_freq 1000 -max_socket 1 -timer_resol 1 > uac.out 2>&1 || true )
+    kill "$uas" 2>/dev/null || true
+    wait "$uas" 2>/dev/null || true
+    echo "== baseline: sipp answering 302 itself, $rate INVITE/s for $seconds s"
+    rtt_report "$(ls "$work"/baseline/*_rtt.csv | head -1)"
+fi
+
 taskset -c 0 "$bin" serve --listen "udp:127.0.0.1:$sip" --metrics "127.0.0.1:$metrics" --blocklist traces/demo.blocklist \
     --log-level warning > "$work/serve.out" 2> "$work/serve.err" &
 serve=$!
@@ -46,10 +82,13 @@ for _ in $(seq 100); do grep -q "serving" "$work/serve.err" && break; sleep 0.1;
 sampler=$!
 
 # Blocklist updates at the same time: adds with a TTL and removes, through the admin API.
-python3 - "$metrics" "$updates" "$seconds" > "$work/updates.out" 2>&1 <<'PY' &
+[ "$updates" -gt 0 ] || seconds_of_updates=0
+python3 - "$metrics" "$updates" "${seconds_of_updates:-$seconds}" > "$work/updates.out" 2>&1 <<'PY' &
 import socket, sys, time, random
 port, per_second, seconds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-batch = max(per_second // 10, 1)
+batch = per_second // 10
+if batch == 0:
+    print("no list updates"); sys.exit(0)
 sent = refused = 0
 start = time.time()
 random.seed(3)
@@ -97,23 +136,8 @@ print("sipp: calls", v("TotalCallCreated"), "successful", v("SuccessfulCall(C)")
       "retransmissions", v("Retransmissions(C)"), "timeouts", v("FailedMaxUDPRetrans(C)"))
 PY
 fi
-rtt=$(ls "$work"/*_rtt.csv 2>/dev/null | head -1 || true)
-if [ -n "$rtt" ]; then
-    python3 - "$rtt" <<'PY'
-import sys
-v = []
-for line in open(sys.argv[1]):
-    p = line.strip().split(";")
-    try: v.append(float(p[1]))
-    except (ValueError, IndexError): pass
-v.sort()
-if v:
-    q = lambda f: v[min(len(v) - 1, int(f * len(v)))]
-    print(f"response time (sipp, ms): n={len(v)} p50={q(0.5):.3f} p90={q(0.9):.3f} p99={q(0.99):.3f} p99.9={q(0.999):.3f} max={v[-1]:.3f}")
-    under = {t: sum(1 for x in v if x < t) / len(v) for t in (1, 2, 5, 10)}
-    print("  share answered under 1/2/5/10 ms (sipp counts in whole ms ticks): " + " ".join(f"{100*under[t]:.2f}%" for t in (1, 2, 5, 10)))
-PY
-fi
+rtt=$(ls "$work"/expect-answer_*_rtt.csv 2>/dev/null | head -1 || true)
+[ -z "$rtt" ] || rtt_report "$rtt"
 python3 - "$work/rss.kb" <<'PY'
 import sys
 r = [int(x) for x in open(sys.argv[1]) if x.strip()]
