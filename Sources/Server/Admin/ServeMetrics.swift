@@ -9,7 +9,9 @@ import Prometheus
 /// from the engine when the page is scraped.
 public final class ServeMetrics: @unchecked Sendable {
     // @unchecked: every instrument is itself thread-safe (swift-prometheus uses atomics
-    // and locks); the dictionaries below are filled once in `init` and only read.
+    // and locks), so the admin thread may increment and render. The dictionaries are
+    // filled in `init` and only read, except `reasonCounters`, which `reason` fills
+    // lazily and which only the screening loop touches.
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
 
