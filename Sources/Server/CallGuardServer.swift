@@ -222,22 +222,17 @@ public final class CallGuardServer: @unchecked Sendable {
     }
 
     private func bindSIPUDP(_ a: ListenAddress) throws -> Channel {
-        let parts = self.parts
-        // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port
-        // and silently take half the traffic; a taken port must be an error.
-        return try DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelOption(.maxMessagesPerRead, value: 32)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(service: parts.value.service))
-                }
-            }
-            .bind(host: a.host, port: a.port).wait()
+        try bindUDP(a) { SIPDatagramHandler(service: $0) }
     }
 
     private func bindHEP(_ a: ListenAddress) throws -> Channel {
+        try bindUDP(a) { HEPDatagramHandler(service: $0) }
+    }
+
+    /// A UDP listener whose pipeline is the one handler `makeHandler` builds on the loop.
+    private func bindUDP<H: ChannelInboundHandler>(_ a: ListenAddress, _ makeHandler: @escaping @Sendable (ScreeningService) -> H)
+        throws -> Channel
+    {
         let parts = self.parts
         // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port
         // and silently take half the traffic; a taken port must be an error.
@@ -247,7 +242,7 @@ public final class CallGuardServer: @unchecked Sendable {
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(HEPDatagramHandler(service: parts.value.service))
+                    try channel.pipeline.syncOperations.addHandler(makeHandler(parts.value.service))
                 }
             }
             .bind(host: a.host, port: a.port).wait()

@@ -1,6 +1,7 @@
 import Metrics
 import Policy
 import Prometheus
+import Wire
 
 /// What `serve` exports at `/metrics` (Prometheus text, every name starting `callguard_`):
 /// swift-metrics instruments backed by swift-prometheus, on a registry of the server's
@@ -92,6 +93,15 @@ public final class ServeMetrics: @unchecked Sendable {
     }
 
     func answered(_ status: Int) { answerCounters[status]?.increment() }
+
+    /// Counts a packet's fate in a `{disposition=...}` family (HEP, capture).
+    func count(_ disposition: PacketDisposition, in family: [String: Metrics.Counter]) {
+        switch disposition {
+        case .signalling, .pending: family["signalling"]?.increment()
+        case .skipped: family["not_signalling"]?.increment()
+        case .malformed: family["malformed"]?.increment()
+        }
+    }
 
     /// Counts a reason of a flag or block. Reasons are detector ids and list kinds: a
     /// small, fixed set per rule set, so the label's cardinality stays bounded.

@@ -128,11 +128,7 @@ public final class ScreeningService {
         let disposition = decoder.decodeDatagram(payload, from: source, to: destination, timestamp: WallClock.now()) { m, context in
             observed(m, context)
         }
-        switch disposition {
-        case .signalling, .pending: metrics.hepPackets["signalling"]?.increment()
-        case .skipped: metrics.hepPackets["not_signalling"]?.increment()
-        case .malformed: metrics.hepPackets["malformed"]?.increment()
-        }
+        metrics.count(disposition, in: metrics.hepPackets)
     }
 
     /// One packet from the live capture (`--interface`): decoded from its link layer
@@ -141,11 +137,7 @@ public final class ScreeningService {
         taken = MonotonicClock.now()
         let packet = CapturedPacket(frame: 0, timestamp: WallClock.now(), linkType: linkType, bytes: bytes, originalLength: bytes.count)
         let disposition = decoder.decode(packet) { m, context in observed(m, context) }
-        switch disposition {
-        case .signalling, .pending: metrics.capturePackets["signalling"]?.increment()
-        case .skipped: metrics.capturePackets["not_signalling"]?.increment()
-        case .malformed: metrics.capturePackets["malformed"]?.increment()
-        }
+        metrics.count(disposition, in: metrics.capturePackets)
     }
 
     /// Moves time on without traffic: list entries whose TTL ran out leave the list.
