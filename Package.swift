@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // `serve --store postgres://`: verdicts, warnings and the audit log in PostgreSQL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
@@ -69,6 +72,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            // `--store`: rows queued in memory (bounded, drops counted) and written to
+            // PostgreSQL in batches, retried while the database is away.
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .executableTarget(name: "callguard", dependencies: [
             "Engine", "Policy", "Harness", "Wire", "Blocklist", "Numbering", "Simulator", "Rules", "ConfigFile", "Server",
@@ -101,6 +108,7 @@ let package = Package(
             "Server", "Engine", "Policy", "Rules", "Blocklist", "Numbering", "Wire", "Calls", "CallEvents",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Engine", "Policy", "Calls", "Wire", "Harness", "Numbering"]),
 

@@ -60,16 +60,18 @@ public final class CallGuardServer: @unchecked Sendable {
         let service: ScreeningService
         let lists: ListAdministration
         let follower: UpdatesFollower?
+        let store: PostgresStore?
         var connections: [ObjectIdentifier: Channel] = [:]
         var ticks = 0
         var stopping = false
         /// Runs on the loop once listening has stopped and the engine has finished.
         var onStop: ((ScreeningService) -> Void)?
 
-        init(service: ScreeningService, lists: ListAdministration, follower: UpdatesFollower?) {
+        init(service: ScreeningService, lists: ListAdministration, follower: UpdatesFollower?, store: PostgresStore?) {
             self.service = service
             self.lists = lists
             self.follower = follower
+            self.store = store
         }
 
         /// Packets the live capture dropped so far (for the metrics page).
@@ -83,6 +85,7 @@ public final class CallGuardServer: @unchecked Sendable {
                 service.metrics.captureDropped.increment(by: now - droppedSeen)
                 droppedSeen = now
             }
+            if let store { service.metrics.store(store.statistics) }
             if let follower, let text = follower.poll() {
                 let outcome = lists.apply(text, origin: follower.path)
                 service.metrics.updatesFileApplied.increment(by: outcome.applied)
@@ -96,10 +99,11 @@ public final class CallGuardServer: @unchecked Sendable {
     /// hands it to the loop. `audit` receives every list change; `onStop` runs on the
     /// loop after the last request (save state, flush files).
     public init(configuration: ServerConfiguration, service: sending ScreeningService, audit: sending OutputFile?,
-                onStop: sending ((ScreeningService) -> Void)? = nil, logger: Logger = Logger(label: "callguard.serve")) throws(ServeError) {
+                store: PostgresStore? = nil, onStop: sending ((ScreeningService) -> Void)? = nil,
+                logger: Logger = Logger(label: "callguard.serve")) throws(ServeError) {
         self.configuration = configuration
         self.logger = logger
-        let log = audit.map(AuditLog.init)
+        let log = audit != nil || store != nil ? AuditLog(output: audit, records: store) : nil
         if let log, let policy = service.policyScreener {
             let metrics = service.metrics
             policy.onAutoBlock = { entry, time in
@@ -115,7 +119,7 @@ public final class CallGuardServer: @unchecked Sendable {
         if let path = configuration.updatesFile {
             follower = try UpdatesFollower(path: path)
         }
-        let p = Parts(service: service, lists: lists, follower: follower)
+        let p = Parts(service: service, lists: lists, follower: follower, store: store)
         p.onStop = onStop
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()

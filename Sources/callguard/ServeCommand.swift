@@ -54,6 +54,17 @@ struct Serve: ParsableCommand {
     @Option(help: "Append every list change (auto-blocks, admin and file updates) as JSON Lines to this file.")
     var audit: String?
 
+    @Option(help: ArgumentHelp(
+        "Also write verdicts, warnings and list changes to PostgreSQL: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full].",
+        discussion: "Tables callguard_verdicts, callguard_warnings and callguard_audit are created when missing. Screening never waits for the database: rows are queued (--store-queue) and retried while it is away."))
+    var store: String?
+
+    @Option(name: .customLong("store-queue"), help: "Rows queued for --store at most while the database is slow or away; more are dropped and counted.")
+    var storeQueue: Int = 100_000
+
+    @Option(name: .customLong("store-drain"), help: "Seconds to keep writing queued rows to --store after SIGTERM before counting them as dropped.")
+    var storeDrain: Int = 10
+
     @Option(name: .customLong("state-in"), help: "Start from the state a replay or serve saved (--state-out).")
     var stateIn: String?
 
@@ -79,9 +90,10 @@ struct Serve: ParsableCommand {
         guard countryCode.allSatisfy(\.isNumber), (1...3).contains(countryCode.count) else {
             throw ValidationError("--country-code must be 1 to 3 digits, not '\(countryCode)'")
         }
-        guard maxCalls > 0, maxConnections > 0, idleTimeout > 0 else {
-            throw ValidationError("--max-calls, --max-connections and --idle-timeout must be positive")
+        guard maxCalls > 0, maxConnections > 0, idleTimeout > 0, storeQueue > 0, storeDrain >= 0 else {
+            throw ValidationError("--max-calls, --max-connections, --idle-timeout and --store-queue must be positive, --store-drain not negative")
         }
+        _ = try storeLocation()
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: '\(logLevel)' is not a level") }
         _ = try serverConfiguration()
     }
@@ -107,6 +119,14 @@ struct Serve: ParsableCommand {
         c.captureInterface = interface
         c.captureFilter = filter
         return c
+    }
+
+    func storeLocation() throws -> StoreLocation? {
+        do {
+            return try store.map { text throws(StoreError) in try StoreLocation(parsing: text) }
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
@@ -137,9 +157,17 @@ struct Serve: ParsableCommand {
         if warningWriter != nil, setup.policyScreener?.policy.warnings == nil {
             throw Failure(message: "--warnings: the rule set '\(rules)' has no warnings action (actions: warnings: {min_talk: 30s})")
         }
+        // The store starts before the server so that nothing screened is missed; it
+        // connects (and creates its tables) in the background and retries while the
+        // database is away.
+        let database = try storeLocation().map { location in
+            var o = PostgresStore.Options()
+            o.capacity = storeQueue
+            return PostgresStore(location: location, options: o, logger: logger)
+        }
         let service = ScreeningService(options: options, screener: setup.screener, policyScreener: setup.policyScreener,
                                        list: setup.list, schedule: setup.schedule, verdictWriter: verdictWriter,
-                                       warningWriter: warningWriter, metrics: ServeMetrics())
+                                       warningWriter: warningWriter, records: database, metrics: ServeMetrics())
         if let stateIn {
             do {
                 try StateFile.decode(try StateFile.read(stateIn), tracker: service.tracker, screener: setup.policyScreener, list: setup.list)
@@ -149,16 +177,19 @@ struct Serve: ParsableCommand {
         }
         let stateOut = self.stateOut
         let server: CallGuardServer
+        let summary = SummaryBox()
         do {
-            server = try CallGuardServer(configuration: configuration, service: service, audit: auditFile, onStop: { service in
+            server = try CallGuardServer(configuration: configuration, service: service, audit: auditFile, store: database,
+                                         onStop: { service in
                 if let stateOut {
                     let bytes = StateFile.encode(tracker: service.tracker, screener: service.policyScreener, list: service.list)
                     do { try StateFile.write(bytes, to: stateOut) } catch { printError("callguard: \(error)") }
                 }
-                print(ServeSummary(service).json)
+                summary.set(ServeSummary(service))
             }, logger: logger)
             try server.start()
         } catch {
+            _ = database?.finish(within: .zero)
             throw Failure(message: error.description)
         }
         // Ready: tell whoever started us where we listen (port 0 becomes a real port).
@@ -172,12 +203,37 @@ struct Serve: ParsableCommand {
         }
         server.waitUntilStopped()
         signals.forEach { $0.cancel() }
+        // Every row screened is queued by now; give the database its chance to take them.
+        var line = summary.get()
+        if let database {
+            line.add(store: database.finish(within: .seconds(storeDrain)))
+        }
+        print(line.json)
     }
+}
+
+/// Carries the summary from the loop's last task to the main thread.
+private final class SummaryBox: @unchecked Sendable {
+    // @unchecked: set once on the loop before `waitUntilStopped` returns (which
+    // synchronises through the loop's shutdown), then read on the main thread.
+    private var value: ServeSummary?
+    func set(_ s: ServeSummary) { value = s }
+    func get() -> ServeSummary { value ?? ServeSummary(json: "{}") }
 }
 
 /// The one JSON line `serve` prints when it stops.
 struct ServeSummary {
     var json: String
+
+    init(json: String) { self.json = json }
+
+    /// Adds `"store":{…}`: rows accepted, written per table, dropped (queue full, or
+    /// still queued when the drain time ran out), refused by the database.
+    mutating func add(store s: PostgresStore.Statistics) {
+        json.removeLast()
+        json += ",\"store\":{\"accepted\":\(s.accepted),\"written\":{\"verdicts\":\(s.written[0]),\"warnings\":\(s.written[1]),"
+            + "\"audit\":\(s.written[2])},\"dropped\":\(s.dropped),\"rejected\":\(s.rejected),\"failures\":\(s.failures)}}"
+    }
 
     init(_ s: ScreeningService) {
         let c = s.counts

@@ -124,6 +124,14 @@ struct ServeCommandTests {
         }
         #expect(first.stop().status == 0)
 
+        // A --store address it cannot use: one line, the password not in it.
+        let store = try CLI.run(["serve", "--store", "postgres://cg:hunter2@db.example/x?sslmode=maybe", "--listen", "udp:127.0.0.1:0"],
+                                timeout: 30)
+        #expect(store.status == 2)
+        #expect(store.stderr.contains("--store: sslmode 'maybe'"), "\(store.stderr)")
+        #expect(!store.stderr.contains("hunter2"))
+        #expect(store.stderr.split(separator: "\n").count == 1)
+
         let noWarnings = try CLI.run(["serve", "--rules", "none", "--warnings", "/tmp/w.jsonl", "--listen", "udp:127.0.0.1:0"], timeout: 30)
         #expect(noWarnings.status == 2)
         #expect(noWarnings.stderr.contains("--warnings"))
@@ -131,6 +139,12 @@ struct ServeCommandTests {
 
     @Test func sippStraightToServe() throws {
         let r = try CLI.run(["Tests/Serve/sipp-direct.sh", CLI.binary], executable: "/bin/bash", timeout: 300)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("all checks passed") || r.stdout.hasPrefix("SKIP"), "\(r.stdout)")
+    }
+
+    @Test func rowsReachPostgreSQLAndSurviveItsCrash() throws {
+        let r = try CLI.run(["Tests/Serve/postgres-store.sh", CLI.binary], executable: "/bin/bash", timeout: 600)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("all checks passed") || r.stdout.hasPrefix("SKIP"), "\(r.stdout)")
     }

@@ -69,7 +69,8 @@ final class ServiceHarness {
     let proxy = Endpoint(address: IPAddress(ipv4: "192.0.2.10")!, port: 5060)
     let local = Endpoint(address: IPAddress(ipv4: "192.0.2.80")!, port: 5060)
 
-    init(blocked: [String] = [], ruleSet: RuleSet? = nil, screener: (any CallScreener)? = nil, rejectStatus: Int = 608) throws {
+    init(blocked: [String] = [], ruleSet: RuleSet? = nil, screener: (any CallScreener)? = nil, rejectStatus: Int = 608,
+         records: (any RecordSink)? = nil) throws {
         list = LiveBlocklist()
         for n in blocked { try list.insert(BlocklistEntry(number: PhoneNumber(e164: n)!)) }
         var options = ScreeningService.Options()
@@ -87,7 +88,8 @@ final class ServiceHarness {
             chosen = BlocklistScreener(list: list)
         }
         service = ScreeningService(options: options, screener: chosen, policyScreener: policyScreener, list: list,
-                                   schedule: BlocklistSchedule(list: list), verdictWriter: nil, metrics: ServeMetrics())
+                                   schedule: BlocklistSchedule(list: list), verdictWriter: nil, records: records,
+                                   metrics: ServeMetrics())
     }
 
     /// Sends one datagram to the SIP listener; the answer's text, or nil when none.

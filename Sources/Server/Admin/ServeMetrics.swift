@@ -11,8 +11,8 @@ import Wire
 public final class ServeMetrics: @unchecked Sendable {
     // @unchecked: every instrument is itself thread-safe (swift-prometheus uses atomics
     // and locks), so the admin thread may increment and render. The dictionaries are
-    // filled in `init` and only read, except `reasonCounters`, which `reason` fills
-    // lazily and which only the screening loop touches.
+    // filled in `init` and only read. Two exceptions, both touched by the screening loop
+    // only: `reasonCounters`, which `reason` fills lazily, and `storeSeen`.
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
 
@@ -43,6 +43,14 @@ public final class ServeMetrics: @unchecked Sendable {
     let callsActive: Metrics.Gauge
     let detectorEvictions: Metrics.Gauge
     let answerCacheEvictions: Metrics.Gauge
+    let storeRows: [Metrics.Counter]
+    let storeDropped: Metrics.Counter
+    let storeRejected: Metrics.Counter
+    let storeFailures: Metrics.Counter
+    let storeQueue: Metrics.Gauge
+    let storeUp: Metrics.Gauge
+    /// The store's counts at the last tick (its counters are raised by the difference).
+    private var storeSeen = PostgresStore.Statistics()
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -90,6 +98,23 @@ public final class ServeMetrics: @unchecked Sendable {
         callsActive = Metrics.Gauge(label: "callguard_calls_active", dimensions: [], factory: f)
         detectorEvictions = Metrics.Gauge(label: "callguard_detector_evictions", dimensions: [], factory: f)
         answerCacheEvictions = Metrics.Gauge(label: "callguard_answer_cache_evictions", dimensions: [], factory: f)
+        storeRows = StoreTable.allCases.map { counter("callguard_store_rows_total", [("table", $0.rawValue)]) }
+        storeDropped = counter("callguard_store_rows_dropped_total")
+        storeRejected = counter("callguard_store_rows_rejected_total")
+        storeFailures = counter("callguard_store_failures_total")
+        storeQueue = Metrics.Gauge(label: "callguard_store_queue_rows", dimensions: [], factory: f)
+        storeUp = Metrics.Gauge(label: "callguard_store_up", dimensions: [], factory: f)
+    }
+
+    /// Brings the `callguard_store_*` family up to the store's counts (on the loop's tick).
+    func store(_ s: PostgresStore.Statistics) {
+        for t in StoreTable.allCases { storeRows[t.index].increment(by: s.written[t.index] - storeSeen.written[t.index]) }
+        storeDropped.increment(by: s.dropped - storeSeen.dropped)
+        storeRejected.increment(by: s.rejected - storeSeen.rejected)
+        storeFailures.increment(by: s.failures - storeSeen.failures)
+        storeQueue.record(s.queued)
+        storeUp.record(s.connected ? 1 : 0)
+        storeSeen = s
     }
 
     func answered(_ status: Int) { answerCounters[status]?.increment() }

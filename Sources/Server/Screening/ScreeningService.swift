@@ -63,6 +63,8 @@ public final class ScreeningService {
     public let schedule: BlocklistSchedule?
     public let metrics: ServeMetrics
     let verdictWriter: VerdictWriter?
+    /// `--store`: verdicts and warnings as database rows (queued, written elsewhere).
+    public let records: (any RecordSink)?
     public private(set) var counts = Counts()
     public private(set) var setupLatency = LatencyHistogram()
     private var answers: AnswerCache
@@ -73,7 +75,7 @@ public final class ScreeningService {
 
     public init(options: Options, screener: any CallScreener, policyScreener: PolicyScreener?, list: LiveBlocklist?,
                 schedule: BlocklistSchedule?, verdictWriter: VerdictWriter?, warningWriter: WarningWriter? = nil,
-                metrics: ServeMetrics) {
+                records: (any RecordSink)? = nil, metrics: ServeMetrics) {
         self.options = options
         var decoding = options.decoder
         decoding.hepCaptureTime = false
@@ -86,13 +88,15 @@ public final class ScreeningService {
         listScreener = list.map(BlocklistScreener.init)
         self.schedule = schedule
         self.verdictWriter = verdictWriter
+        self.records = records
         self.metrics = metrics
         answers = AnswerCache(capacity: options.answerCacheCapacity)
         tracker.onEndedWithoutMessage = { [unowned self] record in self.screener.callUpdated(record) }
-        if let warningWriter, let policyScreener {
+        if warningWriter != nil || records != nil, let policyScreener {
             policyScreener.onWarning = { w in
-                warningWriter.write(w)
-                warningWriter.flush()
+                warningWriter?.write(w)
+                warningWriter?.flush()
+                records?.submit(.warning(WarningRow(w)))
                 metrics.warnings.increment()
             }
         }
@@ -259,6 +263,7 @@ public final class ScreeningService {
         metrics.verdicts[Int(decision.verdict.rawValue)].increment()
         if decision.verdict != .allow { for r in decision.reasons { metrics.reason(r) } }
         verdictWriter?.write(call, decision, latency: latency)
+        records?.submit(.verdict(VerdictRow(call, decision, latency: latency)))
         return decision
     }
 
