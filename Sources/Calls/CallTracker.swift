@@ -120,6 +120,19 @@ public final class CallTracker {
         self.configuration = configuration
     }
 
+    /// Allocates the table for `configuration.capacity` calls now (address space; pages
+    /// are touched as calls come), so it never grows again. `serve` does this at start:
+    /// growing a 10^6-call table under load copies it and rehashes both indexes in one
+    /// go, tens of milliseconds in which no request is answered. Replays grow on demand.
+    public func reserveCapacity() {
+        let n = configuration.capacity
+        slots.reserveCapacity(n)
+        free.reserveCapacity(n)
+        index.reserveCapacity(n)
+        byCallID.reserveCapacity(n)
+        deadlines.reserveCapacity(n)
+    }
+
     /// Feeds one call event.
     public func track(_ e: CallEvent) -> TrackResult {
         advance(to: e.context.timestamp)

@@ -17,6 +17,8 @@ struct DeadlineQueue {
     private(set) var heap: [Entry] = []
 
     var count: Int { heap.count }
+
+    mutating func reserveCapacity(_ n: Int) { heap.reserveCapacity(n) }
     var top: Entry? { heap.first }
 
     mutating func push(_ e: Entry) {

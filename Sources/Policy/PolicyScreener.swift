@@ -59,6 +59,15 @@ public final class PolicyScreener: CallScreener {
         familyScore = Array(repeating: 0, count: names.count)
     }
 
+    /// Sizes every detector table, the blocked-dialog table and the victim log for their
+    /// capacity now: a long-running server (`serve`) then never stalls on a table
+    /// growing under load.
+    public func reserveCapacity() {
+        for d in policy.detectors { d.detector.reserveCapacity() }
+        blockedDialogs.reserveCapacity()
+        victims?.reserveCapacity()
+    }
+
     public func screen(_ call: CallEvent) -> ScreeningDecision {
         let t = call.context.timestamp
         if firstSetup == 0 { firstSetup = t }

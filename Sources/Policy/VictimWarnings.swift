@@ -38,6 +38,8 @@ final class VictimLog {
 
     var evictions: Int { callers.evictions }
 
+    func reserveCapacity() { callers.reserveCapacity() }
+
     func save(_ w: inout StateWriter) { callers.save(&w) }
     func load(_ r: inout StateReader) throws(StateError) { try callers.load(&r) }
 

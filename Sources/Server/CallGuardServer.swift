@@ -25,6 +25,17 @@ public struct ServerConfiguration: Sendable {
     public var captureFilter: String?
     /// How often list expiries, the updates file and the verdict file are seen to.
     public var tickInterval: TimeAmount = .milliseconds(250)
+    /// The CPU the screening loop runs on alone (`--cpu`); the server's other threads
+    /// run on the remaining CPUs. Nil: the scheduler decides.
+    public var screeningCPU: Int?
+
+    /// The CPUs for every thread but the screening loop's (nil when not pinning, or
+    /// when the screening CPU is the only one).
+    public var otherCPUs: [Int]? {
+        guard let screeningCPU else { return nil }
+        let rest = CPUAffinity.allowed().filter { $0 != screeningCPU }
+        return rest.isEmpty ? nil : rest
+    }
 
     public init() {}
 }
@@ -133,6 +144,15 @@ public final class CallGuardServer: @unchecked Sendable {
     /// Updates already in the updates file are applied before the first request.
     public func start() throws(ServeError) {
         let parts = self.parts
+        if let cpu = configuration.screeningCPU {
+            guard CPUAffinity.allowed().contains(cpu) else {
+                shutdown()
+                waitUntilStopped()
+                throw ServeError("--cpu \(cpu): not a CPU this process may use (\(CPUAffinity.allowed().map(String.init).joined(separator: ",")))")
+            }
+            CPUAffinity.pin(loop, to: [cpu])
+            if let others = configuration.otherCPUs { CPUAffinity.pin(adminGroup.next(), to: others) }
+        }
         do {
             try loop.submit { parts.value.tick() }.wait()
         } catch {
@@ -158,7 +178,8 @@ public final class CallGuardServer: @unchecked Sendable {
         if let interface = configuration.captureInterface {
             let capture: LiveCapture
             do {
-                capture = try LiveCapture(interface: interface, filter: configuration.captureFilter)
+                capture = try LiveCapture(interface: interface, filter: configuration.captureFilter,
+                                          cpus: configuration.otherCPUs)
             } catch {
                 shutdown()
                 waitUntilStopped()

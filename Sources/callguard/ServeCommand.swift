@@ -83,6 +83,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds a SIP TCP connection may stay silent before it is closed.")
     var idleTimeout: Int = 120
 
+    @Option(help: "Run the screening loop on this CPU alone and the server's other threads (admin, store, capture) on the rest.")
+    var cpu: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -118,6 +121,7 @@ struct Serve: ParsableCommand {
         guard filter == nil || interface != nil else { throw ValidationError("--filter needs --interface") }
         c.captureInterface = interface
         c.captureFilter = filter
+        c.screeningCPU = cpu
         return c
     }
 
@@ -135,6 +139,7 @@ struct Serve: ParsableCommand {
         var options = ScreeningService.Options()
         options.numbering = NumberingPlan(countryCode: countryCode)
         options.calls.capacity = maxCalls
+        options.reserveTables = true
         let configuration = try serverConfiguration()
         for a in configuration.listen where a.transport == .udp { options.decoder.sipUDPPorts.insert(UInt16(a.port)) }
         for a in configuration.listen where a.transport == .tcp { options.decoder.sipTCPPorts.insert(UInt16(a.port)) }
@@ -188,6 +193,7 @@ struct Serve: ParsableCommand {
                 summary.set(ServeSummary(service))
             }, logger: logger)
             try server.start()
+            if let database, let others = configuration.otherCPUs { database.pin(to: others) }
         } catch {
             _ = database?.finish(within: .zero)
             throw Failure(message: error.description)

@@ -69,10 +69,13 @@ public protocol Detector: AnyObject {
     /// detector of the same rule set (`--state-in`).
     func save(_ w: inout StateWriter)
     func load(_ r: inout StateReader) throws(StateError)
+    /// Sizes every table for its full capacity now (`serve`: no growth stalls later).
+    func reserveCapacity()
 }
 
 extension Detector {
     public func ended(_ record: CallRecord) {}
+    public func reserveCapacity() {}
 }
 
 /// A detector built from a config per caller profile (index 0 is the default).

@@ -31,6 +31,18 @@ public struct LRUTable<Value: BitwiseCopyable> {
 
     public var count: Int { index.count }
 
+    /// Allocates storage for `capacity` entries now, so the table never grows again: a
+    /// server pays its memory up front (as address space; pages are touched as entries
+    /// come) instead of stalling while a dictionary of 10^5 entries doubles and
+    /// rehashes under load. Replays keep growing on demand (see above).
+    public mutating func reserveCapacity() {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+        prev.reserveCapacity(capacity)
+        next.reserveCapacity(capacity)
+        index.reserveCapacity(capacity)
+    }
+
     /// The slot of `key`, created (with the empty value) if absent; marks it most recent.
     /// `isNew` says whether it was created.
     @inline(__always)

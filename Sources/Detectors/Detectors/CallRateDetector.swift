@@ -52,6 +52,8 @@ public final class CallRateDetector: ConfigurableDetector {
         callers[s].concurrent -= 1
     }
 
+    public func reserveCapacity() { callers.reserveCapacity() }
+
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
 

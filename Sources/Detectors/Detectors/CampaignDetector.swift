@@ -428,6 +428,16 @@ public final class CampaignDetector: ConfigurableDetector {
         return s
     }
 
+    public func reserveCapacity() {
+        typicalBlock.reserveCapacity()
+        blocks.reserveCapacity()
+        imeis.reserveCapacity()
+        cells.reserveCapacity()
+        callersInCell.reserveCapacity()
+        whereabouts.reserveCapacity()
+        cellOutcomes.reserveCapacity()
+    }
+
     public func reset(_ entity: UInt64) {
         blocks.reset(entity)
         imeis.reset(entity)

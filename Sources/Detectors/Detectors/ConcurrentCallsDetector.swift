@@ -40,6 +40,8 @@ public final class ConcurrentCallsDetector: ConfigurableDetector {
         callers[s] -= 1
     }
 
+    public func reserveCapacity() { callers.reserveCapacity() }
+
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
 

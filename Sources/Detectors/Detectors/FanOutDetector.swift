@@ -42,6 +42,8 @@ public final class FanOutDetector: ConfigurableDetector {
         return Finding(Level.of(n, warning: c.warning, critical: c.critical), n)
     }
 
+    public func reserveCapacity() { callers.reserveCapacity() }
+
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
 

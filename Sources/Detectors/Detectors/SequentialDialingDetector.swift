@@ -91,6 +91,8 @@ public final class SequentialDialingDetector: ConfigurableDetector {
         return Finding(level, value)
     }
 
+    public func reserveCapacity() { callers.reserveCapacity(); walks.reserveCapacity() }
+
     public func reset(_ entity: UInt64) {
         callers.reset(entity)
         walks.reset(entity)

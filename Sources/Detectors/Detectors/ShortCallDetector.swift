@@ -64,6 +64,8 @@ public final class ShortCallDetector: ConfigurableDetector {
         }
     }
 
+    public func reserveCapacity() { callers.reserveCapacity() }
+
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
 

@@ -69,6 +69,8 @@ public final class SimBoxDetector: ConfigurableDetector {
         return table[s].callers.count
     }
 
+    public func reserveCapacity() { sources.reserveCapacity(); cells.reserveCapacity() }
+
     public func reset(_ entity: UInt64) {
         sources.reset(entity)
         cells.reset(entity)

@@ -158,6 +158,8 @@ public final class TrunkVolumeDetector: ConfigurableDetector {
         trunks[s].concurrent -= 1
     }
 
+    public func reserveCapacity() { trunks.reserveCapacity(); sources.reserveCapacity(); destinations.reserveCapacity() }
+
     public func reset(_ entity: UInt64) { trunks.reset(entity) }
     public var evictions: Int { trunks.evictions + sources.evictions + destinations.evictions }
 

@@ -63,6 +63,8 @@ public final class WangiriDetector: ConfigurableDetector {
         callers[s].oneRings.add(callee.key)
     }
 
+    public func reserveCapacity() { callers.reserveCapacity() }
+
     public func reset(_ entity: UInt64) { callers.reset(entity) }
     public var evictions: Int { callers.evictions }
 

@@ -27,8 +27,12 @@ final class LiveCapture: @unchecked Sendable {
     let dropped = Atomic<Int>(0)
     static let maxInFlight = 8192
 
-    init(interface: String, filter: String?) throws(ServeError) {
+    /// The CPUs the reading thread may run on (`serve --cpu`: not the screening loop's).
+    private let cpus: [Int]?
+
+    init(interface: String, filter: String?, cpus: [Int]? = nil) throws(ServeError) {
         self.interface = interface
+        self.cpus = cpus
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let h = pcap_create(interface, &errbuf) else {
             let message = String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -61,7 +65,10 @@ final class LiveCapture: @unchecked Sendable {
     /// Reads until `stop`, handing each packet's bytes to `deliver` on `loop`.
     func start(on loop: EventLoop, deliver: @escaping @Sendable ([UInt8]) -> Void) {
         pool.start()
-        pool.submit { _ in self.run(loop, deliver) }
+        pool.submit { _ in
+            if let cpus = self.cpus { CPUAffinity.pinCurrentThread(to: cpus) }
+            self.run(loop, deliver)
+        }
     }
 
     private func run(_ loop: EventLoop, _ deliver: @escaping @Sendable ([UInt8]) -> Void) {

@@ -22,9 +22,14 @@ struct AnswerCache {
     private var next = 0
     private(set) var evictions = 0
 
+    /// Storage for `capacity` answers is allocated at once: a server must not stall
+    /// while the index doubles under load.
     init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
+        keys.reserveCapacity(capacity)
+        answers.reserveCapacity(capacity)
+        index.reserveCapacity(capacity)
     }
 
     var count: Int { index.count }

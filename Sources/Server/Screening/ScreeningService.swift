@@ -31,6 +31,10 @@ public final class ScreeningService {
         public var rejectStatus = 608
         /// Dialogs whose answer is remembered.
         public var answerCacheCapacity = 262_144
+        /// Size the call table and every detector table for their capacity at start
+        /// (`serve` does): memory is reserved up front instead of tables doubling, and
+        /// stalling the loop for tens of milliseconds, while traffic fills them.
+        public var reserveTables = false
 
         public init() {}
     }
@@ -91,6 +95,10 @@ public final class ScreeningService {
         self.records = records
         self.metrics = metrics
         answers = AnswerCache(capacity: options.answerCacheCapacity)
+        if options.reserveTables {
+            tracker.reserveCapacity()
+            policyScreener?.reserveCapacity()
+        }
         tracker.onEndedWithoutMessage = { [unowned self] record in self.screener.callUpdated(record) }
         if warningWriter != nil || records != nil, let policyScreener {
             policyScreener.onWarning = { w in

@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `serve --store postgres://…`: verdicts, victim warnings and list changes written to
 /// PostgreSQL by a writer of its own, so the screening loop never waits for the
@@ -74,9 +74,9 @@ public final class PostgresStore: RecordSink {
     private let executor: EventLoopTaskExecutor
     private let writer: EventLoopPromise<Void>
     /// Written by the writer, read by anyone (`statistics`).
-    private let status = Mutex((failures: 0, connected: false, lastError: String?.none))
+    private let status = NIOLockedValueBox((failures: 0, connected: false, lastError: String?.none))
     /// Set once by `finish`: the writer's deadline, in `ContinuousClock` terms.
-    private let deadline = Mutex(ContinuousClock.Instant?.none)
+    private let deadline = NIOLockedValueBox(ContinuousClock.Instant?.none)
 
     /// Starts the writer. Nothing is connected yet: the first connection is tried at
     /// once and retried until the database answers, so a server may start before its
@@ -98,20 +98,23 @@ public final class PostgresStore: RecordSink {
 
     public func submit(_ record: StoreRecord) { queue.offer(record) }
 
+    /// Keeps the writer's thread on `cpus` (`serve --cpu`: off the screening loop's CPU).
+    public func pin(to cpus: [Int]) { CPUAffinity.pin(group.next(), to: cpus) }
+
     public var statistics: Statistics {
         let c = queue.counts
-        let s = status.withLock { $0 }
+        let s = status.withLockedValue { $0 }
         return Statistics(accepted: c.accepted, dropped: c.dropped, rejected: c.rejected, written: c.written, queued: queue.depth,
                           failures: s.failures, connected: s.connected, lastError: s.lastError)
     }
 
     /// Writes what is queued, waiting at most `timeout` for the database; what is left
     /// then is counted as dropped. Blocks the calling thread (the CLI's main thread at
-    /// shutdown); never call it from a task (the writer needs the concurrency pool).
-    /// Call `finish` once.
+    /// shutdown); async code uses the async overload rather than block a thread of the
+    /// shared concurrency pool. Call `finish` once.
     @discardableResult
     public func finish(within timeout: Duration) -> Statistics {
-        deadline.withLock { $0 = ContinuousClock.now + timeout }
+        deadline.withLockedValue { $0 = ContinuousClock.now + timeout }
         try? writer.futureResult.wait()
         try? group.syncShutdownGracefully()
         return statistics
@@ -120,7 +123,7 @@ public final class PostgresStore: RecordSink {
     /// `finish` for async callers.
     @discardableResult
     public func finish(within timeout: Duration) async -> Statistics {
-        deadline.withLock { $0 = ContinuousClock.now + timeout }
+        deadline.withLockedValue { $0 = ContinuousClock.now + timeout }
         try? await writer.futureResult.get()
         try? await group.shutdownGracefully()
         return statistics
@@ -128,7 +131,7 @@ public final class PostgresStore: RecordSink {
 
     // MARK: - The writer
 
-    private var finishing: ContinuousClock.Instant? { deadline.withLock { $0 } }
+    private var finishing: ContinuousClock.Instant? { deadline.withLockedValue { $0 } }
 
     private func run() async {
         var connection: PostgresConnection?
@@ -143,7 +146,7 @@ public final class PostgresStore: RecordSink {
             if let c = connection, c.isClosed {
                 Self.drop(c)
                 connection = nil
-                status.withLock { $0.connected = false }
+                status.withLockedValue { $0.connected = false }
                 logger.warning("store: connection lost", metadata: ["store": "\(location)"])
             }
             if next == held.count {
@@ -209,7 +212,7 @@ public final class PostgresStore: RecordSink {
                     singleRows = max(0, singleRows - 1)
                     logger.error("store: row refused by the database, dropped", metadata: ["error": "\(text)"])
                 }
-                status.withLock { $0.lastError = text }
+                status.withLockedValue { $0.lastError = text }
             } catch {
                 if let c = connection { Self.drop(c) }
                 connection = nil
@@ -217,7 +220,7 @@ public final class PostgresStore: RecordSink {
             }
         }
         if let connection { Self.drop(connection) }
-        status.withLock { $0.connected = false }
+        status.withLockedValue { $0.connected = false }
     }
 
     /// A connection, or nil after a failed attempt and its back-off.
@@ -237,7 +240,7 @@ public final class PostgresStore: RecordSink {
     /// never past the shutdown deadline.
     private func failed(_ error: any Error, _ delay: inout Duration) async {
         let text = Self.describe(error)
-        let first = status.withLock { s in
+        let first = status.withLockedValue { s in
             let first = s.connected || s.failures == 0
             s.failures += 1
             s.connected = false
@@ -273,7 +276,7 @@ public final class PostgresStore: RecordSink {
             Self.drop(c)
             throw error
         }
-        let wasDown = status.withLock { s in
+        let wasDown = status.withLockedValue { s in
             let was = s.failures > 0
             s.connected = true
             return was
@@ -370,12 +373,12 @@ private final class Race: Sendable {
         case delivered
     }
 
-    private let state = Mutex(State.waiting)
+    private let state = NIOLockedValueBox(State.waiting)
 
     /// Records an outcome (nil: success). Only the first counts; returns whether this was it.
     @discardableResult
     func finish(_ error: (any Error)?) -> Bool {
-        let (won, waiter): (Bool, CheckedContinuation<Void, any Error>?) = state.withLock { s in
+        let (won, waiter): (Bool, CheckedContinuation<Void, any Error>?) = state.withLockedValue { s in
             switch s {
             case .waiting:
                 s = .done(error)
@@ -393,7 +396,7 @@ private final class Race: Sendable {
 
     func outcome() async throws {
         try await withCheckedThrowingContinuation { (k: CheckedContinuation<Void, any Error>) in
-            let ready: (any Error)?? = state.withLock { s in
+            let ready: (any Error)?? = state.withLockedValue { s in
                 switch s {
                 case .done(let e):
                     s = .delivered

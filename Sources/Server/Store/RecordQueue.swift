@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The bounded hand-off between the screening loop (any number of producers) and the
 /// store's writer (one consumer). Memory stays bounded whatever the database does: at
@@ -22,7 +22,9 @@ public final class RecordQueue: Sendable {
     }
 
     public let capacity: Int
-    private let state = Mutex(State())
+    /// A pthread mutex (NIO's lock box): unlike the standard library's `Mutex`, whose
+    /// lock lives in uninstrumented runtime code, ThreadSanitizer sees its ordering.
+    private let state = NIOLockedValueBox(State())
 
     public init(capacity: Int) {
         precondition(capacity > 0)
@@ -33,7 +35,7 @@ public final class RecordQueue: Sendable {
     /// A lock and an append: cheap enough for the screening loop.
     @discardableResult
     public func offer(_ record: StoreRecord) -> Bool {
-        state.withLock { s in
+        state.withLockedValue { s in
             guard s.pending.count + s.held < capacity else {
                 s.dropped += 1
                 return false
@@ -46,7 +48,7 @@ public final class RecordQueue: Sendable {
 
     /// Everything pending, now owned by the writer (empty when nothing waits).
     func take() -> [StoreRecord] {
-        state.withLock { s in
+        state.withLockedValue { s in
             let taken = s.pending
             s.pending.removeAll(keepingCapacity: true)
             s.held += taken.count
@@ -56,7 +58,7 @@ public final class RecordQueue: Sendable {
 
     /// The writer committed these records: they leave the bound.
     func written(_ records: ArraySlice<StoreRecord>) {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.held -= records.count
             for r in records { s.written[r.table.index] += 1 }
         }
@@ -65,7 +67,7 @@ public final class RecordQueue: Sendable {
     /// The writer gave up on records it held (shutdown with the database away): they
     /// are counted as dropped.
     func abandon(_ count: Int) {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.held -= count
             s.dropped += count
         }
@@ -74,7 +76,7 @@ public final class RecordQueue: Sendable {
     /// The database refused a record the writer held (its content, not the
     /// connection): it is dropped, and counted apart.
     func reject(_ count: Int) {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.held -= count
             s.dropped += count
             s.rejected += count
@@ -82,10 +84,10 @@ public final class RecordQueue: Sendable {
     }
 
     /// Records waiting or being written.
-    public var depth: Int { state.withLock { $0.pending.count + $0.held } }
+    public var depth: Int { state.withLockedValue { $0.pending.count + $0.held } }
 
     /// Counts since start: accepted, dropped (of which rejected), written per table.
     public var counts: (accepted: Int, dropped: Int, rejected: Int, written: [Int]) {
-        state.withLock { ($0.accepted, $0.dropped, $0.rejected, $0.written) }
+        state.withLockedValue { ($0.accepted, $0.dropped, $0.rejected, $0.written) }
     }
 }

@@ -11,7 +11,8 @@ import Wire
 
 /// A server on loopback ports the system picks, over a blocklist.
 func startServer(blocked: [String] = ["+8617012345678"], maxConnections: Int = 64, idleMs: Int64 = 5_000,
-                 audit: String? = nil, updates: String? = nil, capture: (interface: String, filter: String)? = nil) throws -> CallGuardServer {
+                 audit: String? = nil, updates: String? = nil, capture: (interface: String, filter: String)? = nil,
+                 cpu: Int? = nil) throws -> CallGuardServer {
     let list = LiveBlocklist()
     for n in blocked { try list.insert(BlocklistEntry(number: PhoneNumber(e164: n)!)) }
     let service = ScreeningService(options: ScreeningService.Options(), screener: BlocklistScreener(list: list), policyScreener: nil,
@@ -26,6 +27,7 @@ func startServer(blocked: [String] = ["+8617012345678"], maxConnections: Int = 6
     c.tickInterval = .milliseconds(50)
     c.captureInterface = capture?.interface
     c.captureFilter = capture?.filter
+    c.screeningCPU = cpu
     let server = try CallGuardServer(configuration: c, service: service, audit: try audit.map { try OutputFile(path: $0) })
     try server.start()
     return server

@@ -1,15 +1,15 @@
 import Blocklist
 import Engine
 import Numbering
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 @testable import Server
 
 /// Keeps what the service would hand to `--store`.
 final class RecordingSink: RecordSink {
-    private let records = Mutex<[StoreRecord]>([])
-    func submit(_ record: StoreRecord) { records.withLock { $0.append(record) } }
-    var all: [StoreRecord] { records.withLock { $0 } }
+    private let records = NIOLockedValueBox<[StoreRecord]>([])
+    func submit(_ record: StoreRecord) { records.withLockedValue { $0.append(record) } }
+    var all: [StoreRecord] { records.withLockedValue { $0 } }
     var verdicts: [VerdictRow] { all.compactMap { if case .verdict(let v) = $0 { v } else { nil } } }
     var audit: [AuditRow] { all.compactMap { if case .audit(let a) = $0 { a } else { nil } } }
 }
