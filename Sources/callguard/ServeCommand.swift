@@ -237,7 +237,7 @@ struct ServeSummary {
     /// still queued when the drain time ran out), refused by the database.
     mutating func add(store s: PostgresStore.Statistics) {
         json.removeLast()
-        json += ",\"store\":{\"accepted\":\(s.accepted),\"written\":{\"verdicts\":\(s.written[0]),\"warnings\":\(s.written[1]),"
+        json += (json.hasSuffix("{") ? "" : ",") + "\"store\":{\"accepted\":\(s.accepted),\"written\":{\"verdicts\":\(s.written[0]),\"warnings\":\(s.written[1]),"
             + "\"audit\":\(s.written[2])},\"dropped\":\(s.dropped),\"rejected\":\(s.rejected),\"failures\":\(s.failures)}}"
     }
 

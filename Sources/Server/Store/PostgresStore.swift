@@ -49,20 +49,6 @@ public final class PostgresStore: RecordSink {
         public var connected = false
         public var lastError: String?
         public var totalWritten: Int { written.reduce(0, +) }
-
-        public init() {}
-
-        init(accepted: Int, dropped: Int, rejected: Int, written: [Int], queued: Int, failures: Int, connected: Bool,
-             lastError: String?) {
-            self.accepted = accepted
-            self.dropped = dropped
-            self.rejected = rejected
-            self.written = written
-            self.queued = queued
-            self.failures = failures
-            self.connected = connected
-            self.lastError = lastError
-        }
     }
 
     public let location: StoreLocation
